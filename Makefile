@@ -1,0 +1,41 @@
+# newsbot: `make demo` crawls the bundled sample web offline; `make test` runs the test suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench-extract bench-pipelines deliver clean-state
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Installs again whenever a requirements file changes.
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $(VENV)/.runtime-installed $@
+
+demo: $(VENV)/.runtime-installed
+	$(BIN)/python -m newsbot demo
+
+test: $(VENV)/.test-installed
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+bench-extract: $(VENV)/.test-installed
+	$(BIN)/python -m bench.bench_extract
+
+bench-pipelines: $(VENV)/.runtime-installed
+	$(BIN)/python -m bench.bench_pipelines
+
+deliver: $(VENV)/.runtime-installed
+	$(BIN)/python -m newsbot deliver
+
+# Forget what earlier runs delivered and learned (state, learned templates); feeds stay.
+clean-state:
+	rm -rf .newsbot

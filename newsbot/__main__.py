@@ -1,0 +1,33 @@
+"""``python -m newsbot COMMAND``: the project's command-line tools.
+
+  extract PAGE.html --url URL   print the record the feed would hold for a saved page
+  clean FILE                    clean a plain-text or HTML page and print the record
+  deliver                       upload spooled feeds that an earlier run could not deliver
+  demo                          serve the bundled sample web and crawl it (``make demo``)
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+COMMANDS = {
+    "extract": "newsbot.extract.cli:main",
+    "clean": "newsbot.cleaning:main",
+    "deliver": "newsbot.delivery.cli:main",
+    "demo": "newsbot.demo:main",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to the command named by the first argument."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in COMMANDS:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    module, func = COMMANDS[args[0]].split(":")
+    return int(getattr(importlib.import_module(module), func)(args[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Finding article URLs: in listings (per-outlet selectors, else generic rules), RSS/Atom feeds
+and (news) sitemaps, and telling article URLs from other links."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from importlib import resources
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+from scrapy.http import TextResponse
+
+from newsbot.extract.profiles import (
+    article_url_patterns,
+    listing_link_selectors,
+    next_page_selectors,
+)
+from newsbot.extract.selectors import select_all
+from newsbot.urls import canonicalize_url, host_of
+
+
+@functools.cache
+def _rules() -> dict[str, Any]:
+    text = resources.files("newsbot.data").joinpath("discovery.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@functools.cache
+def _non_article_re() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in _rules()["non_article_path_segments"])
+    return re.compile(rf"/({words})(/|$)", re.I)
+
+
+def is_xml_response(response: TextResponse) -> bool:
+    """True for RSS, Atom and sitemap documents, by content type or by their first element."""
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if "xml" in ctype and "html" not in ctype:
+        return True
+    head = response.text[:512].lstrip().lower()
+    return head.startswith(("<?xml", "<rss", "<urlset", "<sitemapindex", "<feed"))
+
+
+def feed_entry_urls(response: TextResponse) -> tuple[list[str] | None, list[str]]:
+    """Article URLs listed by a feed or sitemap, and child sitemaps of a sitemap index.
+
+    Returns ``(None, [])`` when the document is not a feed or sitemap that parses.
+    """
+    try:
+        sel = Selector(text=response.text, type="xml")
+    except (ValueError, TypeError):
+        return None, []
+    sel.remove_namespaces()
+    root = sel.xpath("name(/*)").get() or ""
+    if root == "sitemapindex":
+        return [], [u.strip() for u in sel.xpath("//sitemap/loc/text()").getall()]
+    if root == "urlset":
+        urls = sel.xpath("//url/loc/text()").getall()
+    elif root == "rss" or root == "RDF":
+        urls = sel.xpath("//item/link/text()").getall() or sel.xpath("//item/guid/text()").getall()
+    elif root == "feed":
+        urls = sel.xpath("//entry/link[not(@rel) or @rel='alternate']/@href").getall()
+    else:
+        return None, []
+    return [urljoin(response.url, u.strip()) for u in urls if u.strip()], []
+
+
+def article_url_matches(url: str, outlet_id: str) -> bool:
+    """Whether ``url`` looks like an article of the outlet: its profile's URL patterns when it
+    has a profile, else the generic rule (a deep or numbered path that is no tag/video/… page)."""
+    canonical = canonicalize_url(url)
+    patterns = article_url_patterns(outlet_id)
+    if patterns:
+        return any(p.search(canonical) for p in patterns)
+    path = urlsplit(canonical).path
+    if _non_article_re().search(path):
+        return False
+    segments = [s for s in path.split("/") if s]
+    slug = segments[-1] if segments else ""
+    return bool(re.search(r"\d{4,}", path)) or slug.count("-") >= 3 or len(segments) >= 3
+
+
+def _same_site(url: str, base: str) -> bool:
+    host, base_host = host_of(url), host_of(base)
+    root = ".".join(base_host.split(".")[-2:])
+    return host == base_host or host.endswith("." + root)
+
+
+def listing_article_links(response: TextResponse, outlet_id: str) -> list[str]:
+    """Article URLs a listing page links to, in page order, each once."""
+    hrefs = select_all(response.selector, listing_link_selectors(outlet_id) or ["a::attr(href)"])
+    seen: dict[str, None] = {}
+    for href in hrefs:
+        url = urljoin(response.url, href.strip())
+        same_site = url.startswith("http") and _same_site(url, response.url)
+        if same_site and article_url_matches(url, outlet_id):
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+def next_page_links(response: TextResponse, outlet_id: str) -> list[str]:
+    """The listing's next-page URL(s): the profile's selectors, else rel=next or a link whose
+    text is a next-page word ("পরবর্তী", "পরের পাতা", "Next", "»")."""
+    hrefs = select_all(response.selector, next_page_selectors(outlet_id))
+    if not hrefs:
+        hrefs = response.css("a[rel~=next]::attr(href), link[rel~=next]::attr(href)").getall()
+    if not hrefs:
+        words = set(_rules()["next_page_texts"])
+        for anchor in response.css("a[href]"):
+            text = " ".join(anchor.css("::text").getall()).strip()
+            if text in words:
+                hrefs.append(anchor.attrib["href"])
+    urls = [urljoin(response.url, h.strip()) for h in hrefs if h.strip()]
+    return [u for u in urls if u != response.url and _same_site(u, response.url)]

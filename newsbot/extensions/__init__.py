@@ -1,0 +1,1 @@
+"""Scrapy extensions: drop accounting, the rejects feed, the run summary and the outlet canary."""

@@ -1,0 +1,116 @@
+"""The drop ledger: every page or item that does not become a feed line is counted, logged with
+its URL and reason, and written to the rejects feed, so nothing is lost silently."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from newsbot.drops import drop_reason, drop_stat
+from newsbot.signals import page_dropped
+
+logger = logging.getLogger(__name__)
+
+ARTICLES_STATS_PREFIX = "newsbot/articles/"
+
+
+def rejects_path(crawler: Crawler) -> Path:
+    """Where this run's rejects feed goes: ``NEWSBOT_REJECTS_URI`` filled with the feed params."""
+    from newsbot.delivery.uri import uri_params_for
+
+    template = crawler.settings.get("NEWSBOT_REJECTS_URI")
+    params = uri_params_for(crawler, crawler.spider)
+    return Path(template % params)
+
+
+class DropLedger:
+    """Counts drops under ``newsbot/drop/<reason>`` and articles under
+    ``newsbot/articles/<outlet_id>``, and writes one JSON line per drop to the rejects feed
+    (``NEWSBOT_REJECTS_ENABLED``, on by default; ``NEWSBOT_REJECTS_SKIP`` lists reasons that are
+    counted but not written, such as ``unchanged`` in incremental runs)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.write_rejects = crawler.settings.getbool("NEWSBOT_REJECTS_ENABLED", True)
+        self.skip = set(crawler.settings.getlist("NEWSBOT_REJECTS_SKIP"))
+        self.path: Path | None = None
+        self._file: IO[str] | None = None
+        self.written = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DropLedger:
+        ledger = cls(crawler)
+        crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ledger.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ledger.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ledger.page_dropped, signal=page_dropped)
+        return ledger
+
+    def spider_opened(self, spider: Any) -> None:
+        if self.write_rejects:
+            self.path = rejects_path(self.crawler)
+            self.stats.set_value("newsbot/rejects/path", str(self.path))
+
+    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+        outlet = ItemAdapter(item).get("outlet_id") or "unknown"
+        self.stats.inc_value(ARTICLES_STATS_PREFIX + outlet)
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        adapter = ItemAdapter(item)
+        self.record(
+            url=adapter.get("url") or getattr(response, "url", ""),
+            reason=drop_reason(exception),
+            detail=getattr(exception, "detail", "") or "",
+            outlet_id=adapter.get("outlet_id"),
+            title=adapter.get("title"),
+            language=adapter.get("language"),
+        )
+
+    def page_dropped(
+        self, url: str, reason: str, detail: str, outlet_id: str | None, response: Any = None
+    ) -> None:
+        self.record(url=url, reason=reason, detail=detail, outlet_id=outlet_id)
+
+    def record(self, *, url: str, reason: str, detail: str = "", **fields: Any) -> None:
+        """Count, log and (unless disabled for the reason) write one drop."""
+        self.stats.inc_value(drop_stat(reason))
+        logger.info("Dropped %s: %s%s", url, reason, f" ({detail})" if detail else "")
+        if not self.write_rejects or reason in self.skip or self.path is None:
+            return
+        line = {"reason": reason, "detail": detail or None, "url": url, **fields}
+        line["dropped_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        self._open().write(json.dumps(line, ensure_ascii=False) + "\n")
+        self.written += 1
+
+    def _open(self) -> IO[str]:
+        if self._file is None:
+            assert self.path is not None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Written beside the final name and renamed at close: a killed run leaves no
+            # half-written rejects feed under the feed's name.
+            self._file = open(self._partial(), "a", encoding="utf-8")  # noqa: SIM115
+        return self._file
+
+    def _partial(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(self.path.name + ".part")
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._file is None:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._partial(), self.path)  # type: ignore[arg-type]
+        self.stats.set_value("newsbot/rejects/written", self.written)
+        logger.info("Rejects feed: %d lines in %s", self.written, self.path)

@@ -1,0 +1,251 @@
+"""``bn_world``: world news from Bengali outlets.
+
+The spider only discovers and routes: start points come from the outlet registry; listings,
+RSS/Atom feeds and news sitemaps yield article requests; article responses go to
+``newsbot.extract``. Every response that reaches it ends as an item or as a counted drop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newsbot.discovery import (
+    article_url_matches,
+    feed_entry_urls,
+    is_xml_response,
+    listing_article_links,
+    next_page_links,
+)
+from newsbot.extract import ExtractionError, extract_article
+from newsbot.registry import Outlet, load_registry
+from newsbot.signals import page_dropped
+from newsbot.urls import canonicalize_url
+
+# Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
+LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
+_XML_HINT = re.compile(r"(rss|feed|atom|sitemap)[^/]*(\.xml)?$|\.xml$", re.I)
+
+
+def _split_arg(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [v.strip() for v in value if v.strip()]
+
+
+class BnWorldSpider(scrapy.Spider):
+    """World-section news from the outlets in the registry.
+
+    Arguments (``-a name=value``):
+      ``outlets``    comma-separated outlet ids (default: setting ``NEWSBOT_OUTLETS``, else every
+                     listed outlet of the registry);
+      ``start_urls`` comma-separated URLs that replace the outlets' start points (each URL's
+                     outlet is looked up by its domain).
+    """
+
+    name = "bn_world"
+
+    def __init__(
+        self,
+        outlets: str | None = None,
+        start_urls: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self._outlet_arg = _split_arg(outlets)
+        self._start_url_arg = _split_arg(start_urls)
+        self._emitted: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Fill the contact URL into the User-Agent (unless the user set one of their own)."""
+        super().update_settings(settings)
+        agent = settings.get("USER_AGENT") or ""
+        if "{contact}" in agent:
+            settings.set(
+                "USER_AGENT",
+                agent.format(contact=settings.get("NEWSBOT_CONTACT_URL")),
+                priority=settings.getpriority("USER_AGENT"),
+            )
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BnWorldSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure()
+        return spider
+
+    def _configure(self) -> None:
+        settings = self.settings
+        self.registry = load_registry()
+        if self._start_url_arg:
+            found = {self.registry.by_url(u) for u in self._start_url_arg}
+            unknown = [u for u in self._start_url_arg if self.registry.by_url(u) is None]
+            if unknown:
+                raise ValueError(f"start_urls outside every registered outlet: {unknown}")
+            self.selected = sorted((o for o in found if o), key=lambda o: o.id)
+        else:
+            ids = self._outlet_arg or _split_arg(settings.getlist("NEWSBOT_OUTLETS"))
+            if ids:
+                self.selected = self.registry.select(ids)
+            else:
+                self.selected = [o for o in self.registry if o.status == "listed"]
+        self.outlet_ids = {o.id for o in self.selected}
+        self.allowed_domains = sorted({h for o in self.selected for h in o.hosts})
+        self.max_listing_pages = settings.getint("NEWSBOT_MAX_LISTING_PAGES", 3)
+        self.follow_related = settings.getbool("NEWSBOT_FOLLOW_RELATED", True)
+        self.sitemap_days = settings.getint("NEWSBOT_SITEMAP_DAYS", 2)
+
+    # -- start -------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        """Start points: ``-a start_urls`` if given, else each selected outlet's listing, feeds
+        and news sitemaps (dated sitemaps for the last ``NEWSBOT_SITEMAP_DAYS`` days)."""
+        for url, kind in self._start_points():
+            yield self._request(url, kind, hops=0)
+
+    def _start_points(self) -> Iterator[tuple[str, str]]:
+        if self._start_url_arg:
+            for url in self._start_url_arg:
+                yield url, FEED if _XML_HINT.search(url) else LISTING
+            return
+        for outlet in self.selected:
+            yield from ((f.value, LISTING) for f in outlet.world_section)
+            yield from ((f.value, FEED) for f in outlet.feeds)
+            seen: set[str] = set()
+            for day in self._sitemap_days(outlet):
+                for fact in outlet.sitemaps:
+                    url = fact.value.replace("{YYYY-MM-DD}", day.isoformat())
+                    if url not in seen:
+                        seen.add(url)
+                        yield url, SITEMAP
+
+    def _sitemap_days(self, outlet: Outlet) -> list[date]:
+        today = datetime.now(ZoneInfo(outlet.timezone)).date()
+        return [today - timedelta(days=n) for n in range(max(1, self.sitemap_days))]
+
+    def _request(self, url: str, kind: str, hops: int, page: int = 1) -> Request:
+        if kind == ARTICLE:
+            url = canonicalize_url(url)
+        return Request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            meta={"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page},
+        )
+
+    # -- routing -----------------------------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Route a response by what it was requested as and what it turned out to be."""
+        kind = response.meta.get("newsbot_kind", LISTING)
+        if not isinstance(response, TextResponse):
+            self.drop(response, "not_text")
+            return
+        if kind in (FEED, SITEMAP) or is_xml_response(response):
+            yield from self.parse_feed(response)
+        elif kind == ARTICLE:
+            yield from self.parse_article(response)
+        else:
+            yield from self.parse_listing(response)
+
+    def parse_feed(self, response: TextResponse) -> Iterator[Request]:
+        """RSS, Atom, sitemap index or (news) sitemap: request the articles it lists."""
+        self.crawler.stats.inc_value("newsbot/pages/feed")
+        entries, child_sitemaps = feed_entry_urls(response)
+        if entries is None:
+            self.drop(response, "bad_feed")
+            return
+        for url in child_sitemaps:
+            if self._outlet_of(url):
+                yield self._request(url, SITEMAP, hops=0)
+        for url in entries:
+            if self._outlet_of(url):
+                yield self._request(url, ARTICLE, hops=0)
+
+    def parse_listing(self, response: TextResponse) -> Iterator[Request]:
+        """A section listing: its article links, and the next page up to the set bound."""
+        outlet = self._outlet_of(response.url)
+        if outlet is None:
+            self.drop(response, "offsite")
+            return
+        self.crawler.stats.inc_value("newsbot/pages/listing")
+        for url in listing_article_links(response, outlet.id):
+            if self._outlet_of(url):
+                yield self._request(url, ARTICLE, hops=0)
+        page = response.meta.get("newsbot_page", 1)
+        if page < self.max_listing_pages:
+            for url in next_page_links(response, outlet.id)[:1]:
+                yield self._request(url, LISTING, hops=0, page=page + 1)
+
+    def parse_article(self, response: TextResponse) -> Iterator[Any]:
+        """An article page: extract it, emit it once per canonical URL, follow related links."""
+        try:
+            article = extract_article(response)
+        except ExtractionError as exc:
+            self.drop(response, exc.reason, str(exc))
+            return
+        if article.canonical_url in self._emitted:
+            self.drop(response, "duplicate_url", article.canonical_url)
+            return
+        self._emitted.add(article.canonical_url)
+        if article.outlet_id not in self.outlet_ids:
+            self.drop(response, "other_outlet", str(article.outlet_id))
+            return
+        yield article
+        hops = response.meta.get("newsbot_hops", 0)
+        if self.follow_related and hops < 1:
+            for link in article.related_links:
+                url = link.get("url")
+                outlet = self._outlet_of(url) if url else None
+                if outlet and article_url_matches(url, outlet.id):
+                    yield self._request(url, ARTICLE, hops=hops + 1)
+
+    # -- accounting --------------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> None:
+        """A request that ended without a response for the spider: count it under its reason."""
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(HttpError):
+            response = failure.value.response
+            self.drop(response, f"http_{response.status}")
+            return
+        name = type(failure.value).__name__
+        if name == "IgnoreRequest":
+            # Not fetched (robots.txt, refetch window, offsite): counted, not a dropped page.
+            self.crawler.stats.inc_value("newsbot/skipped/ignored")
+            self.logger.debug("Skipped %s: %s", request.url, failure.value)
+            return
+        self.drop_url(request.url, f"fetch_error:{name}", str(failure.value))
+
+    def drop(self, response: Response, reason: str, detail: str = "") -> None:
+        """Count and log a fetched page that does not become an article."""
+        self.drop_url(response.url, reason, detail, response=response)
+
+    def drop_url(
+        self, url: str, reason: str, detail: str = "", response: Response | None = None
+    ) -> None:
+        """Report ``url`` as dropped for ``reason``; the drop ledger counts, logs and keeps it."""
+        outlet = self._outlet_of(url)
+        self.crawler.signals.send_catch_log(
+            page_dropped,
+            url=url,
+            reason=reason,
+            detail=detail,
+            outlet_id=outlet.id if outlet else None,
+            response=response,
+        )
+
+    def _outlet_of(self, url: str) -> Outlet | None:
+        outlet = self.registry.by_url(url)
+        return outlet if outlet and outlet.id in self.outlet_ids else None

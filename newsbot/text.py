@@ -1,0 +1,77 @@
+"""Unicode text helpers for Bengali news text.
+
+Text is normalised to NFC once, early (``clean_line``); comparisons use ``compare_key``, which is
+stricter: it also ignores zero-width characters, punctuation variants, spacing and case, so that
+"প্রথমআলো" and "প্রথম আলো।" compare equal while the stored text keeps ZWJ/ZWNJ (র‍্যাব).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Spaces that HTML and word processors leave in Bengali text, folded to one ASCII space.
+_SPACE_RE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+# Sentence ends: Bengali dari (।), double dari (॥), Latin . ! ? and their full-width forms.
+SENTENCE_END = "।॥.!?！？"
+_SENTENCE_RE = re.compile(rf"(?<=[{SENTENCE_END}])[\"'’”)\]]*\s+")
+# Characters that never carry meaning in a comparison key.
+_KEY_DROP_RE = re.compile(
+    rf"[{ZERO_WIDTH}\s\u00a0{SENTENCE_END},;:：、'\"‘’“”«»()\[\]{{}}<>\-–—_/\\|*•·…]+"
+)
+_TOKEN_SPLIT_RE = re.compile(rf"[\s{SENTENCE_END},;:'\"‘’“”«»()\[\]{{}}<>\-–—/\\|*•·…]+")
+
+BN_DIGITS = "০১২৩৪৫৬৭৮৯"
+_BN_TO_ASCII = str.maketrans(BN_DIGITS, "0123456789")
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC (য় / ড় / ঢ় become base letter + nukta)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str) -> str:
+    """NFC-normalise and collapse every run of white space to one space, trimmed.
+
+    Zero-width joiners stay: Bengali spelling needs them (র‍্যাব), so only the key drops them.
+    """
+    return _SPACE_RE.sub(" ", nfc(text)).strip()
+
+
+def compare_key(text: str) -> str:
+    """Key under which two lines count as the same: NFC, case-folded, no zero-width characters,
+    no punctuation variants (। . ! ? …) and no spacing."""
+    return _KEY_DROP_RE.sub("", nfc(text).casefold())
+
+
+def bn_to_ascii_digits(text: str) -> str:
+    """Replace Bengali digits ০–৯ with ASCII 0–9."""
+    return text.translate(_BN_TO_ASCII)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph after sentence-ending punctuation (। ॥ . ! ?), keeping the punctuation."""
+    return [s for s in _SENTENCE_RE.split(paragraph.strip()) if s]
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens split on white space and punctuation (Python's ``\\w`` splits Bengali words)."""
+    return [t for t in _TOKEN_SPLIT_RE.split(nfc(text)) if t]
+
+
+def letter_count(text: str) -> int:
+    """How many characters of ``text`` are letters or combining marks (vowel signs count)."""
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in "LM")
+
+
+def bengali_share(text: str) -> float:
+    """Share of the letters in ``text`` that belong to the Bengali block (U+0980–U+09FF)."""
+    letters = bengali = 0
+    for ch in text:
+        if unicodedata.category(ch)[0] in "LM":
+            letters += 1
+            if "\u0980" <= ch <= "\u09ff":
+                bengali += 1
+    return bengali / letters if letters else 0.0

@@ -1,0 +1,50 @@
+"""URL helpers: canonical form for de-duplication, and host matching."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that only track where a click came from; they never change the page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+        "ref", "ref_src", "ref_url", "referrer", "src", "cmpid", "ocid", "_ga", "_gl",
+        "outputType", "share",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "__twitter", "at_", "hsa_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonicalize_url(url: str) -> str:
+    """Canonical form of an article URL.
+
+    Lower-cased scheme and host, default port dropped, fragment dropped, tracking parameters
+    (utm_*, fbclid, …) removed, remaining query parameters kept in their order. The path is kept
+    as published: whether ``/x`` and ``/x/`` are one page is for ``rel=canonical`` to say.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    netloc = host
+    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{parts.port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def host_of(url: str) -> str:
+    """Lower-case host name of ``url`` without port or trailing dot ('' when there is none)."""
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def host_matches(host: str, domain: str) -> bool:
+    """True when ``host`` is ``domain`` or one of its subdomains."""
+    return host == domain or host.endswith("." + domain)
