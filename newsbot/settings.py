@@ -47,6 +47,8 @@ NEWSBOT_SITEMAP_DAYS = 2
 
 # -- cleaning ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {**CLEANING_PIPELINES}
+# The drop ledger logs each drop in one line; Scrapy's own message would repeat the whole item.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
 # -- feeds ------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
@@ -82,3 +84,51 @@ if NEWSBOT_SAMPLE_WEB:
     AUTOTHROTTLE_START_DELAY = 0.0
 
 LOG_LEVEL = "INFO"
+
+# == delivery, incremental state, scheduling (newsbot.delivery, newsbot.state) ================
+# Feeds are written to the spool and leave it only when stored (local rename or S3 upload);
+# articles count as delivered only then. See README "Running on a schedule".
+COMMANDS_MODULE = "newsbot.commands"  # `scrapy crawl`: run lock + exit codes (newsbot.exitcodes)
+FEED_STORAGES = {
+    "": "newsbot.delivery.storage.SpoolFileFeedStorage",  # plain paths such as feeds/...
+    "file": "newsbot.delivery.storage.SpoolFileFeedStorage",
+    "s3": "newsbot.delivery.storage.SpoolS3FeedStorage",
+}
+EXTENSIONS = {
+    **globals().get("EXTENSIONS", {}),
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "newsbot.delivery.exporter.DeliveryFeedExporter": 0,
+    "newsbot.extensions.canary.CanaryExtension": 500,
+    "newsbot.extensions.summary.SummaryExtension": 510,
+}
+ITEM_PIPELINES = {
+    **globals().get("ITEM_PIPELINES", {}),
+    "newsbot.pipelines.incremental.IncrementalPipeline": 1000,  # last: drops unchanged articles
+}
+DOWNLOADER_MIDDLEWARES = {
+    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
+    "newsbot.middlewares.refetch.RefetchMiddleware": 50,
+}
+ADDONS = {
+    **globals().get("ADDONS", {}),
+    "newsbot.delivery.addon.DeliveryAddon": 0,  # S3 feed from NEWSBOT_S3_BUCKET (env or -s)
+}
+NEWSBOT_STATE_PATH = ".newsbot/state.sqlite3"
+NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
+NEWSBOT_SPOOL_DIR = ".newsbot/spool"
+NEWSBOT_LOCK_PATH = ".newsbot/run.lock"
+NEWSBOT_SUMMARY_DIR = ".newsbot/summaries"  # summaries of runs without a local feed
+NEWSBOT_LAST_RUN_PATH = ".newsbot/last-run.json"  # copy of the latest run summary
+NEWSBOT_INCREMENTAL = True
+NEWSBOT_REFETCH_WINDOW_HOURS = 48
+# S3: bucket/prefix/gzip/batch from these settings or the same-named environment variables;
+# credentials from the environment only (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+NEWSBOT_S3_CONNECT_TIMEOUT = 10
+NEWSBOT_S3_READ_TIMEOUT = 30
+NEWSBOT_S3_MAX_ATTEMPTS = 3
+NEWSBOT_CANARY_ENABLED = True
+NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be lost
+NEWSBOT_CANARY_MIN_ARTICLES = 3
+NEWSBOT_CANARY_HISTORY = 5
+NEWSBOT_CANARY_ACCEPT: list[str] = []
+# == end of delivery block =====================================================================

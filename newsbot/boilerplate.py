@@ -1,0 +1,420 @@
+"""Boilerplate knowledge: the phrase rules of ``newsbot/data/boilerplate_bn.tsv`` and the per-outlet
+template-line learner.
+
+``PhraseBook`` says what a body line is when a rule of the data file describes it (a read-more
+prompt, a caption, a section marker …). ``TemplateStore`` learns, per outlet, the lines that recur
+on many of its pages (an app promo under every article) and persists them between runs, so the
+first articles of the next run are cleaned as well as the last ones of this run.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsbot.text import (
+    SENTENCE_END,
+    ZERO_WIDTH,
+    clean_line,
+    compare_key,
+    nfc,
+    split_sentences,
+    tokens,
+)
+
+PHRASES_FILE = "boilerplate_bn.tsv"
+MATCH_MODES = ("line", "prefix", "tail", "contains", "regex", "all")
+# Kinds with an effect beyond removing the one line (see the data file's header).
+MARKER = "marker"
+ALSO_READ = "also_read"
+DESK = "desk"
+HEADING_KINDS = frozenset({MARKER, ALSO_READ})
+OUTLET_PLACEHOLDER = "{outlet}"
+_QUOTES = "'\"‘’“”«»"
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+# "প্রকাশ : …", "ছবিঃ …": a colon (or the visarga typed as one) with any spacing becomes ": ".
+_COLON_RE = re.compile(r"\s*(?::|ঃ(?=\s|$))\s*")
+_CLOSERS = "'\"’”)]»"
+
+
+def loose(text: str) -> str:
+    """The form rules match against: NFC, collapsed spacing, case-folded, no zero-width
+    characters, and every colon (or "ঃ" used as one) written as ": "."""
+    text = _ZERO_WIDTH_RE.sub("", clean_line(text).casefold())
+    return _COLON_RE.sub(": ", text).strip()
+
+
+def word_count(text: str) -> int:
+    """Number of words of ``text``: runs of non-space characters (cheap; Bengali-safe)."""
+    return len(text.split())
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def line_key(text: str) -> str:
+    """``text.compare_key(text)``, remembered: the pipelines ask for the key of the same
+    paragraph several times (boilerplate, templates, duplicates)."""
+    return compare_key(text)
+
+
+def looks_like_prose(line: str, min_words: int = 8) -> bool:
+    """True for a line that reads like article prose rather than a headline or a label: two or
+    more sentences, or one sentence of ``min_words`` words or more ending in "।" or "."."""
+    text = line.strip().rstrip(_CLOSERS)
+    if not text:
+        return False
+    words = word_count(text)
+    if words >= min_words // 2 and len(split_sentences(text)) >= 2:
+        return True
+    return text[-1] in "।." and words >= min_words
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of the phrase file."""
+
+    phrase: str
+    kind: str
+    match: str
+    max_words: int
+    gloss: str
+    # Prepared forms: the loose phrase, a compiled regex, or the word groups of an `all` rule.
+    form: str = ""
+    regex: re.Pattern[str] | None = field(default=None, compare=False)
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+
+def _word_seq(text: str) -> tuple[str, ...]:
+    return tuple(t.casefold() for t in tokens(text))
+
+
+def _prepare(phrase: str, kind: str, match: str, max_words: int, gloss: str) -> Rule:
+    phrase = nfc(phrase)
+    if match not in MATCH_MODES:
+        raise ValueError(f"unknown match mode {match!r} for phrase {phrase!r}")
+    regex = None
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    form = loose(phrase)
+    if match == "regex":
+        regex = re.compile(phrase)
+    elif match == "all":
+        groups = tuple(
+            tuple(_word_seq(alt) if alt.strip() != OUTLET_PLACEHOLDER else (OUTLET_PLACEHOLDER,)
+                  for alt in group.split("|") if alt.strip())
+            for group in phrase.split(" + ")
+        )
+    elif match == "contains":
+        groups = ((_word_seq(phrase),),)
+    return Rule(phrase, kind, match, max_words, gloss, form, regex, groups)
+
+
+def parse_rules(text: str) -> list[Rule]:
+    """Rules from the text of a phrase file (``#`` comments, a header row, then TSV rows)."""
+    rules: list[Rule] = []
+    header: list[str] | None = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if header is None:
+            header = cells
+            continue
+        row = dict(zip(header, cells, strict=False))
+        try:
+            rules.append(_prepare(row["phrase"], row["kind"], row["match"],
+                                  int(row.get("max_words") or 0), row.get("gloss", "")))
+        except (KeyError, ValueError, re.error) as exc:
+            raise ValueError(f"{PHRASES_FILE} line {number}: {exc}") from exc
+    return rules
+
+
+def _has_seq(words: tuple[str, ...], seq: tuple[str, ...], inflected: bool = True) -> bool:
+    """``seq`` occurs in ``words``; with ``inflected`` its last word may carry a suffix
+    (ফেসবুক finds ফেসবুকে)."""
+    n = len(seq)
+    if not n:
+        return False
+    for i in range(len(words) - n + 1):
+        if words[i:i + n - 1] != seq[:-1]:
+            continue
+        last = words[i + n - 1]
+        if last == seq[-1] or (inflected and last.startswith(seq[-1])):
+            return True
+    return False
+
+
+def _boundary(text: str, at: int) -> bool:
+    """True when ``text`` has no word character at ``at`` (end of text, space, punctuation)."""
+    return at >= len(text) or unicodedata.category(text[at])[0] not in "LMN"
+
+
+class PhraseBook:
+    """The phrase rules, indexed for fast matching of body lines."""
+
+    def __init__(self, rules: Iterable[Rule]):
+        self.rules = list(rules)
+        self._by_key: dict[str, Rule] = {}
+        self._other: list[Rule] = []
+        for rule in self.rules:
+            if rule.match == "line":
+                self._by_key.setdefault(compare_key(rule.phrase), rule)
+            else:
+                self._other.append(rule)
+        # The largest word limit of the other rules (a rule without one has no limit).
+        limits = [rule.max_words for rule in self._other]
+        self._max_words = 10**9 if 0 in limits else max(limits, default=0)
+
+    def classify(self, line: str, outlet_names: Iterable[str] = (),
+                 key: str | None = None) -> Rule | None:
+        """The rule that describes ``line`` (first in file order), or None for article text.
+
+        ``outlet_names`` are the spellings of the article's own outlet, for ``{outlet}``;
+        ``key`` is ``compare_key(line)`` when the caller has it already.
+        """
+        rule = self._by_key.get(line_key(line) if key is None else key)
+        if rule is not None:
+            return rule
+        # Rules other than `line` have word limits: long lines (prose) need no further look.
+        if not self._other or word_count(line) > self._max_words + 5:
+            return None
+        form = loose(line)
+        if not form:
+            return None
+        words = _word_seq(line)
+        for rule in self._other:
+            if rule.max_words and len(words) > rule.max_words:
+                continue
+            if self._matches(rule, line, form, words, outlet_names):
+                return rule
+        return None
+
+    def heading_kind(self, line: str) -> str | None:
+        """``marker`` or ``also_read`` when ``line`` is a section heading, else None."""
+        rule = self._by_key.get(line_key(line))
+        if rule is None and len(line) < 60:
+            rule = self.classify(line)
+        return rule.kind if rule is not None and rule.kind in HEADING_KINDS else None
+
+    @staticmethod
+    def _matches(rule: Rule, line: str, form: str, words: tuple[str, ...],
+                 outlet_names: Iterable[str]) -> bool:
+        if rule.match == "prefix":
+            return form.startswith(rule.form) and (
+                rule.form.endswith(":") or _boundary(form, len(rule.form))
+            )
+        if rule.match == "tail":
+            sentences = split_sentences(form)
+            if len(sentences) < 2:
+                return False
+            last = sentences[-1]
+            return last.startswith(rule.form) and (
+                rule.form.endswith(":") or _boundary(last, len(rule.form))
+            )
+        if rule.match == "contains":
+            return _has_seq(words, rule.groups[0][0], inflected=False)
+        if rule.match == "regex":
+            return rule.regex is not None and rule.regex.fullmatch(form) is not None
+        if rule.match == "all":
+            if any(q in line for q in _QUOTES):
+                return False
+            return all(_group_found(group, words, outlet_names) for group in rule.groups)
+        return False
+
+
+def _group_found(group: tuple[tuple[str, ...], ...], words: tuple[str, ...],
+                 outlet_names: Iterable[str]) -> bool:
+    for seq in group:
+        if seq == (OUTLET_PLACEHOLDER,):
+            if any(_has_seq(words, _word_seq(name)) for name in outlet_names if name.strip()):
+                return True
+        elif seq and _has_seq(words, seq):
+            return True
+    return False
+
+
+def load_phrasebook_file(path: Path) -> PhraseBook:
+    """A phrase book read from a file in the format of the bundled one."""
+    return PhraseBook(parse_rules(Path(path).read_text("utf-8")))
+
+
+@functools.cache
+def load_phrasebook() -> PhraseBook:
+    """The bundled phrase book (loaded once)."""
+    text = resources.files("newsbot.data").joinpath(PHRASES_FILE).read_text("utf-8")
+    return PhraseBook(parse_rules(text))
+
+
+# ---------------------------------------------------------------- learned template lines
+
+STATE_FORMAT = "newsbot-templates/1"
+
+
+@dataclass
+class _OutletLines:
+    """What the learner knows about one outlet."""
+
+    pages: float = 0.0
+    # compare_key -> [pages seen on (decayed), a sample of the line as printed]
+    lines: dict[str, list[Any]] = field(default_factory=dict)
+    urls: deque[str] = field(default_factory=deque)
+    url_set: set[str] = field(default_factory=set)
+
+
+def _url_hash(url: str) -> str:
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+class TemplateStore:
+    """Lines that recur on an outlet's pages, counted once per distinct article URL.
+
+    A line is a template line of an outlet once the outlet has ``min_pages`` pages counted, the
+    line was seen on at least ``min_pages`` of them, and on at least ``min_share`` of all of them.
+    Only lines of at most ``max_words`` words are counted (real paragraphs are long), each line at
+    most once per page (by ``compare_key``), and each URL only once. When an outlet reaches
+    ``window`` pages, its counts are halved, so old layouts fade out and one-off lines are
+    forgotten; at most ``max_lines`` lines are remembered per outlet.
+    """
+
+    def __init__(self, min_share: float = 0.5, min_pages: int = 3, max_words: int = 30,
+                 window: int = 400, max_lines: int = 3000):
+        self.min_share = min_share
+        self.min_pages = max(1, min_pages)
+        self.max_words = max_words
+        self.window = max(2 * self.min_pages, window)
+        self.max_lines = max_lines
+        self.outlets: dict[str, _OutletLines] = {}
+        self.changed = 0  # pages observed since the last save
+
+    # -- learning ------------------------------------------------------------------------------
+
+    def observe(self, outlet: str, url: str, lines: Iterable[str]) -> bool:
+        """Count the lines of one page; False (nothing counted) when the URL was seen before."""
+        state = self.outlets.setdefault(outlet, _OutletLines())
+        digest = _url_hash(url)
+        if digest in state.url_set:
+            return False
+        state.url_set.add(digest)
+        state.urls.append(digest)
+        while len(state.urls) > 2 * self.window:
+            state.url_set.discard(state.urls.popleft())
+        seen: set[str] = set()
+        for line in lines:
+            key = line_key(line)
+            if not key or key in seen or word_count(line) > self.max_words:
+                continue
+            seen.add(key)
+            entry = state.lines.get(key)
+            if entry is None:
+                state.lines[key] = [1.0, line]
+            else:
+                entry[0] += 1.0
+        state.pages += 1.0
+        if state.pages >= self.window:
+            self._decay(state)
+        if len(state.lines) > self.max_lines:
+            self._prune(state)
+        self.changed += 1
+        return True
+
+    def _decay(self, state: _OutletLines) -> None:
+        state.pages /= 2.0
+        state.lines = {k: [n / 2.0, s] for k, (n, s) in state.lines.items() if n / 2.0 >= 1.0}
+
+    def _prune(self, state: _OutletLines) -> None:
+        keep = sorted(state.lines.items(), key=lambda kv: kv[1][0], reverse=True)
+        state.lines = dict(keep[: int(self.max_lines * 0.8)])
+
+    # -- asking --------------------------------------------------------------------------------
+
+    def is_template(self, outlet: str, key: str) -> bool:
+        """True when the line with comparison key ``key`` is a template line of ``outlet``."""
+        state = self.outlets.get(outlet)
+        if state is None or state.pages < self.min_pages:
+            return False
+        entry = state.lines.get(key)
+        if entry is None:
+            return False
+        count = entry[0]
+        return count >= self.min_pages and count / state.pages >= self.min_share
+
+    def templates(self, outlet: str) -> list[str]:
+        """The template lines of ``outlet`` as printed (for inspection and tests)."""
+        state = self.outlets.get(outlet)
+        if state is None:
+            return []
+        return [sample for key, (_n, sample) in state.lines.items()
+                if self.is_template(outlet, key)]
+
+    def template_count(self) -> int:
+        """How many template lines all outlets have together."""
+        return sum(len(self.templates(outlet)) for outlet in self.outlets)
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """The state as a JSON-ready dict."""
+        return {
+            "format": STATE_FORMAT,
+            "settings": {"min_share": self.min_share, "min_pages": self.min_pages,
+                         "max_words": self.max_words, "window": self.window},
+            "outlets": {
+                outlet: {"pages": state.pages, "urls": list(state.urls),
+                         "lines": {k: v for k, v in state.lines.items()}}
+                for outlet, state in sorted(self.outlets.items())
+            },
+        }
+
+    def load_json(self, data: Mapping[str, Any]) -> None:
+        """Replace the state with one from ``to_json`` (a file of another format is ignored)."""
+        if data.get("format") != STATE_FORMAT:
+            return
+        self.outlets = {}
+        for outlet, raw in (data.get("outlets") or {}).items():
+            urls = deque(str(u) for u in raw.get("urls") or [])
+            lines = {str(k): [float(v[0]), str(v[1])] for k, v in (raw.get("lines") or {}).items()
+                     if isinstance(v, list) and len(v) == 2}
+            self.outlets[outlet] = _OutletLines(float(raw.get("pages") or 0.0), lines, urls,
+                                                set(urls))
+
+    def load(self, path: str | os.PathLike[str]) -> bool:
+        """Read the state from ``path``; False when there is no (readable) file."""
+        try:
+            data = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+            return False
+        self.load_json(data)
+        return True
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the state to ``path`` atomically (a temporary file renamed over it)."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.to_json(), fh, ensure_ascii=False, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.changed = 0
+
+
+def sentence_end(text: str) -> bool:
+    """True when ``text`` ends with sentence punctuation (closing quotes allowed after it)."""
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END

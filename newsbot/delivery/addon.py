@@ -1,0 +1,88 @@
+"""The S3 feed, configured from settings or the environment (a Scrapy add-on, so that
+``-s NEWSBOT_S3_BUCKET=...`` on the command line works as well as the environment).
+
+=========================== ====================================================================
+setting / env variable      meaning
+=========================== ====================================================================
+``NEWSBOT_S3_BUCKET``       bucket; when set, feeds go to S3
+``NEWSBOT_S3_PREFIX``       key prefix (e.g. ``corpus/world``; default none)
+``NEWSBOT_S3_GZIP``         ``1``: gzip the feed (``.jsonl.gz``, Scrapy's GzipPlugin)
+``NEWSBOT_S3_BATCH_ITEMS``  start a new file every N items (``-00001``, ``-00002`` … suffixes)
+``NEWSBOT_S3_KEEP_LOCAL``   ``1``: keep the local feeds as well (default: S3 replaces them)
+``AWS_ENDPOINT_URL``        S3-compatible endpoint (default: AWS)
+=========================== ====================================================================
+
+A setting wins over the environment variable of the same name. Keys look like
+``s3://BUCKET/PREFIX/bn_world/2026/11/29/20261129T194120Z[-00001].jsonl[.gz]``.
+Credentials: environment only (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, …).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import urlparse
+
+from scrapy.settings import BaseSettings
+
+GZIP_PLUGIN = "scrapy.extensions.postprocessing.GzipPlugin"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _value(settings: BaseSettings, name: str) -> str:
+    value = settings.get(name)
+    if value in (None, ""):
+        value = os.environ.get(name, "")
+    return str(value).strip()
+
+
+def s3_feed_uri(bucket: str, prefix: str = "", *, gzip: bool = False, batched: bool = False) -> str:
+    """The S3 feed URI template for ``bucket`` and ``prefix``."""
+    prefix = prefix.strip("/")
+    path = f"{prefix}/" if prefix else ""
+    name = "%(stamp)s" + ("-%(batch)s" if batched else "") + ".jsonl" + (".gz" if gzip else "")
+    return f"s3://{bucket}/{path}%(name)s/%(year)s/%(month)s/%(day)s/{name}"
+
+
+def s3_feed(settings: BaseSettings) -> tuple[str, dict[str, Any]] | None:
+    """(URI template, feed options) of the S3 feed the settings/environment ask for, if any."""
+    bucket = _value(settings, "NEWSBOT_S3_BUCKET")
+    if not bucket:
+        return None
+    gzip = _value(settings, "NEWSBOT_S3_GZIP").lower() in _TRUE
+    batch = int(_value(settings, "NEWSBOT_S3_BATCH_ITEMS") or 0)
+    uri = s3_feed_uri(bucket, _value(settings, "NEWSBOT_S3_PREFIX"), gzip=gzip, batched=batch > 0)
+    base: dict[str, Any] = {}
+    for template, options in settings.getdict("FEEDS").items():
+        if urlparse(str(template)).scheme in ("", "file"):
+            base = dict(options or {})
+            break
+    options = {
+        **{k: v for k, v in base.items() if k in ("fields", "item_classes", "item_filter")},
+        "format": "jsonlines",
+        "encoding": "utf-8",
+        "store_empty": base.get("store_empty", settings.getbool("FEED_STORE_EMPTY")),
+        "batch_item_count": batch,
+    }
+    if gzip:
+        options["postprocessing"] = [GZIP_PLUGIN]
+    return uri, options
+
+
+class DeliveryAddon:
+    """Adds the S3 feed to ``FEEDS`` when ``NEWSBOT_S3_BUCKET`` is set."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        """Add (or swap in) the S3 feed."""
+        feed = s3_feed(settings)
+        if feed is None:
+            return
+        uri, options = feed
+        keep_local = _value(settings, "NEWSBOT_S3_KEEP_LOCAL").lower() in _TRUE
+        feeds = {
+            k: v
+            for k, v in settings.getdict("FEEDS").items()
+            if keep_local or urlparse(str(k)).scheme not in ("", "file")
+        }
+        feeds[uri] = options
+        settings.set("FEEDS", feeds, priority=settings.getpriority("FEEDS") or "addon")

@@ -1,0 +1,98 @@
+"""``python -m newsbot deliver``: store the feeds that earlier runs left in the spool.
+
+Takes the run lock (so it never races a crawl), discards unfinished feeds of killed runs, then
+stores every sealed feed in the spool, oldest first, exactly once, and marks its articles
+delivered. Exit codes: 0 all stored (or nothing to do), 3 some feed still could not be stored,
+6 a crawl holds the lock, 7 unsafe configuration (see :mod:`newsbot.exitcodes`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from scrapy.settings import BaseSettings, Settings
+from scrapy.utils.project import get_project_settings
+
+from newsbot.delivery.context import DeliveryContext
+from newsbot.delivery.errors import FeedConfigError
+from newsbot.exitcodes import ExitCode
+from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
+from newsbot.state import open_store
+
+logger = logging.getLogger("newsbot.deliver")
+
+
+def _settings(overrides: list[str]) -> Settings:
+    settings = get_project_settings()
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"bad -s value {item!r}: use -s NAME=VALUE")
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
+    """Store the spooled feeds under ``settings``; return the exit code."""
+    lock = RunLock(settings.get("NEWSBOT_LOCK_PATH") or DEFAULT_LOCK_PATH)
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        logger.error("%s; not delivering now (exit code %d)", exc, ExitCode.LOCK_HELD)
+        return ExitCode.LOCK_HELD
+    try:
+        if list_only:
+            for entry in DeliveryContext(settings).spool.entries():
+                state = "sealed" if entry.sealed else "unfinished"
+                print(f"{entry.id}\t{state}\t{entry.items}\t{entry.uri}")
+            return ExitCode.OK
+        store = open_store(settings)
+        try:
+            context = DeliveryContext(settings, store=store)
+            results = context.flush()
+        finally:
+            store.close()
+    except FeedConfigError as exc:
+        logger.error("Configuration error: %s", exc)
+        return ExitCode.CONFIG_ERROR
+    finally:
+        lock.release()
+    stored = sum(1 for r in results if r.status == "stored")
+    failed = [r for r in results if r.status == "spooled"]
+    logger.info(
+        "Delivered %d spooled feed file(s); %d still in the spool (%s)",
+        stored,
+        len(failed),
+        context.spool.dir,
+    )
+    return ExitCode.DELIVERY_FAILED if failed else ExitCode.OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m newsbot deliver [-s NAME=VALUE] [--list] [-q]``; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m newsbot deliver",
+        description="Store the feeds left in the spool by runs that could not deliver them.",
+    )
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting (e.g. NEWSBOT_SPOOL_DIR=/var/spool/newsbot)",
+    )
+    parser.add_argument("--list", action="store_true", help="only list what is in the spool")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+    )
+    return deliver(_settings(args.set), list_only=args.list)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,289 @@
+"""Per-run delivery bookkeeping: the spool, the state store, the targets, and the results.
+
+One :class:`DeliveryContext` serves a crawl (``DeliveryContext.for_crawler``) or the
+``deliver`` command. It
+
+* stores spooled feeds left by earlier runs (:meth:`flush`) before the crawl emits anything;
+* seals finished feed files and marks their articles *pending* (:meth:`seal`);
+* stores a sealed feed, marks its articles *delivered* from the stored file's lines and removes
+  it from the spool (:meth:`deliver`);
+* after a target fails, does not try it again in the same run (one clear error, no repeated
+  timeouts), and logs only the first failure as an ERROR.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
+
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+from twisted.internet.defer import Deferred
+
+from newsbot import runlock
+from newsbot.delivery.errors import DeliveryError
+from newsbot.delivery.spool import (
+    DEFAULT_SPOOL_DIR,
+    READABLE_FORMATS,
+    Spool,
+    SpoolEntry,
+    read_feed_records,
+)
+from newsbot.delivery.targets import S3Config, Target, make_target
+from newsbot.state import StateStore, open_store, store_for_crawler, utcnow
+
+logger = logging.getLogger(__name__)
+
+STATS_PREFIX = "newsbot/delivery/"
+
+
+@dataclass
+class FeedResult:
+    """What happened to one feed file."""
+
+    uri: str
+    status: str  # "stored" | "spooled" | "lost"
+    origin: str = "run"  # "run": written by this run; "spool": left by an earlier run
+    items: int | None = None
+    error: str | None = None
+    spool_entry: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+class DeliveryContext:
+    """Delivery state of one run (or of one ``deliver`` command)."""
+
+    def __init__(
+        self,
+        settings: BaseSettings,
+        *,
+        store: StateStore | None = None,
+        stats: Any = None,
+        crawler: Crawler | None = None,
+    ):
+        self.settings = settings
+        self.stats = stats
+        self._crawler = crawler
+        self._store = store
+        self.spool = Spool(settings.get("NEWSBOT_SPOOL_DIR") or DEFAULT_SPOOL_DIR)
+        self._s3: S3Config | None = None
+        self._lock = threading.Lock()
+        self._failed: dict[str, str] = {}
+        self.results: list[FeedResult] = []
+        self.discarded: list[str] = []
+        self.error_logged = False
+        self.exporter_active = False
+        self.closed = False
+        self._closed_waiters: list[Deferred[None]] = []
+
+    # -- construction ----------------------------------------------------------------------------
+
+    _BY_CRAWLER: ClassVar[weakref.WeakKeyDictionary[Crawler, DeliveryContext]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    @classmethod
+    def for_crawler(cls, crawler: Crawler) -> DeliveryContext:
+        """The crawler's context (created on first use)."""
+        context = cls._BY_CRAWLER.get(crawler)
+        if context is None:
+            context = cls(crawler.settings, crawler=crawler)
+            cls._BY_CRAWLER[crawler] = context
+        return context
+
+    @property
+    def store(self) -> StateStore:
+        """The incremental state store."""
+        if self._store is None:
+            if self._crawler is not None:
+                self._store = store_for_crawler(self._crawler)
+            else:
+                self._store = open_store(self.settings)
+        return self._store
+
+    def _stats(self) -> Any:
+        if self.stats is not None:
+            return self.stats
+        if self._crawler is not None:
+            return getattr(self._crawler, "_stats", None)
+        return None
+
+    def _inc(self, event: str, count: int = 1) -> None:
+        stats = self._stats()
+        if stats is not None:
+            stats.inc_value(STATS_PREFIX + event, count)
+
+    @property
+    def s3(self) -> S3Config:
+        """S3 settings (checked: no credentials in settings)."""
+        if self._s3 is None:
+            self._s3 = S3Config.from_settings(self.settings)
+        return self._s3
+
+    def target_for(self, uri: str) -> Target:
+        """The target a feed URI names."""
+        if uri.startswith("s3:"):
+            return make_target(uri, self.s3)
+        return make_target(uri)
+
+    def mark_closed(self) -> None:
+        """The feed exporter has finished every store of the run."""
+        self.closed = True
+        waiters, self._closed_waiters = self._closed_waiters, []
+        for waiter in waiters:
+            waiter.callback(None)
+
+    def wait_closed(self) -> Deferred[None]:
+        """Fires once the feed exporter has finished every store of the run."""
+        waiter: Deferred[None] = Deferred()
+        if self.closed:
+            waiter.callback(None)
+        else:
+            self._closed_waiters.append(waiter)
+        return waiter
+
+    # -- state of the run ------------------------------------------------------------------------
+
+    @property
+    def failed(self) -> bool:
+        """Whether some feed could not be stored in this run."""
+        return any(r.status != "stored" for r in self.results)
+
+    def _record(self, result: FeedResult) -> None:
+        with self._lock:
+            self.results.append(result)
+
+    # -- sealing and delivering ------------------------------------------------------------------
+
+    def seal(self, entries: list[SpoolEntry]) -> None:
+        """Seal finished spool entries together and mark their articles pending."""
+        if not entries:
+            return
+        self.spool.seal(entries)
+        for entry in entries:
+            if entry.format in READABLE_FORMATS:
+                self.store.mark_pending(entry.id, read_feed_records(entry.data_path))
+
+    def deliver(self, entry: SpoolEntry, *, origin: str = "run") -> FeedResult:
+        """Store a sealed entry, mark its articles delivered, remove it from the spool.
+
+        Raises :class:`DeliveryError` when the target fails (the entry stays in the spool)."""
+        target = self.target_for(entry.uri)
+        key = target.breaker_key
+        with self._lock:
+            earlier = self._failed.get(key)
+        if earlier is not None:
+            raise DeliveryError(
+                f"not attempted, the same target failed earlier in this run ({earlier})",
+                target=entry.uri,
+                skipped=True,
+            )
+        try:
+            if entry.data_path.exists():
+                if not (origin == "spool" and target.holds(entry)):
+                    target.store(entry)
+            elif not target.holds(entry):
+                # Only a local target takes the data file away (by renaming it into place).
+                logger.warning(
+                    "Spooled feed %s has no data and %s does not hold it; dropping the entry "
+                    "(its articles will be emitted again)",
+                    entry.id,
+                    entry.uri,
+                )
+                self.spool.remove(entry)
+                result = FeedResult(entry.uri, "lost", origin, entry.items, None, entry.id)
+                self._record(result)
+                return result
+        except DeliveryError as exc:
+            with self._lock:
+                self._failed.setdefault(key, str(exc))
+            raise
+        if entry.format in READABLE_FORMATS:
+            records = read_feed_records(target.stored_copy(entry))
+            self.store.mark_delivered(entry.id, records, target=entry.uri, when=utcnow())
+        else:
+            logger.warning(
+                "Feed format %r cannot be read back; articles in %s are not marked delivered",
+                entry.format,
+                entry.uri,
+            )
+        self.spool.remove(entry)
+        result = FeedResult(entry.uri, "stored", origin, entry.items, None, entry.id)
+        self._record(result)
+        self._inc("stored")
+        if origin == "spool":
+            self._inc("recovered")
+        return result
+
+    def report_failure(
+        self, exc: DeliveryError, entry: SpoolEntry | None, *, origin: str = "run", uri: str = ""
+    ) -> FeedResult:
+        """Log a failed store (the run's first failure as ONE clear ERROR, later ones as
+        warnings) and record it."""
+        uri = uri or (entry.uri if entry else exc.target)
+        with self._lock:
+            first = not self.error_logged and not exc.skipped
+            if first:
+                self.error_logged = True
+        where = f"the spool ({self.spool.dir})" if entry is not None else "nowhere"
+        if first:
+            logger.error(
+                "Feed delivery failed: %s: %s. The feed is kept complete in %s and will be "
+                "stored by the next run or by `python -m newsbot deliver`.",
+                uri,
+                exc,
+                where,
+            )
+        else:
+            logger.warning("Feed %s not stored (%s); kept in %s", uri, exc, where)
+        result = FeedResult(
+            uri,
+            "spooled" if entry is not None else "lost",
+            origin,
+            entry.items if entry else None,
+            str(exc),
+            entry.id if entry else None,
+        )
+        self._record(result)
+        self._inc("failed")
+        return result
+
+    def flush(self) -> list[FeedResult]:
+        """Store every sealed feed left in the spool by earlier runs, oldest first.
+
+        Unsealed leftovers of killed runs are discarded; pending marks are rebuilt from the
+        spool so the crawl does not emit spooled articles again."""
+        exclusive = runlock.held_here(self.settings.get("NEWSBOT_LOCK_PATH"))
+        for entry in self.spool.discard_stale(exclusive=exclusive):
+            self.discarded.append(entry.id)
+            logger.info(
+                "Discarded the unfinished feed %s of an interrupted run (%s); its articles "
+                "were not delivered and will be emitted again",
+                entry.id,
+                entry.uri,
+            )
+            self._inc("discarded_unfinished")
+        entries = self.spool.sealed()
+        for entry in entries:
+            if entry.format in READABLE_FORMATS and entry.data_path.exists():
+                self.store.mark_pending(entry.id, read_feed_records(entry.data_path))
+        self.store.forget_pending(keep={e.id for e in self.spool.entries()})
+        results = []
+        if entries:
+            logger.info("Storing %d feed file(s) left in the spool by earlier runs", len(entries))
+        for entry in entries:
+            try:
+                results.append(self.deliver(entry, origin="spool"))
+            except DeliveryError as exc:
+                results.append(self.report_failure(exc, entry, origin="spool"))
+        return results
+
+    def pending_count(self) -> int:
+        """Sealed feed files still waiting in the spool."""
+        return len(self.spool.sealed())

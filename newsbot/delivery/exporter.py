@@ -1,0 +1,163 @@
+"""The feed exporter newsbot runs instead of Scrapy's (``EXTENSIONS``: Scrapy's ``FeedExporter``
+set to None, this one enabled).
+
+Differences from Scrapy's:
+
+* **Spool first.** When the spider opens, feeds left in the spool by earlier runs are stored
+  before anything is crawled, so the incremental pipeline knows what they hold.
+* **Loud configuration errors.** A feed with ``batch_item_count`` but no batch placeholder in its
+  URI (``%(batch)s``, ``%(batch_id)d`` or ``%(batch_time)s``) stops the crawl before it starts
+  (Scrapy would log an error, disable every feed and lose every item). Feeds of one run must
+  share one batch size, so that a batch is sealed in all feeds at once.
+* **Seal, then deliver.** Feed files closed together (at a batch boundary or at the end) are
+  sealed together in the spool before any of them is stored; then each is stored.
+* **One clear error.** A feed that cannot be stored is reported in one line (the first failure
+  of the run as ERROR), stays in the spool, and the run ends with the delivery-failed exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import FeedExporter, FeedSlot
+from scrapy.utils.asyncio import is_asyncio_available, run_in_thread
+from scrapy.utils.defer import deferred_from_coro, ensure_awaitable, maybe_deferred_to_future
+from twisted.internet.defer import DeferredList
+
+from newsbot.delivery.context import DeliveryContext
+from newsbot.delivery.errors import DeliveryError, FeedConfigError
+from newsbot.delivery.storage import SpoolFeedStorage
+from newsbot.delivery.uri import has_batch_placeholder
+
+logger = logging.getLogger(__name__)
+
+
+def check_feeds(feeds: dict[str, dict[str, Any]]) -> None:
+    """Raise :class:`FeedConfigError` for feed settings that would lose data."""
+    sizes = set()
+    for uri_template, options in feeds.items():
+        count = int(options.get("batch_item_count") or 0)
+        sizes.add(count)
+        if count and not has_batch_placeholder(uri_template):
+            raise FeedConfigError(
+                f"feed {uri_template} has batch_item_count={count} but its URI has no batch "
+                "placeholder (%(batch)s, %(batch_id)d or %(batch_time)s); every batch would "
+                "get the same name. Add one, e.g. ...%(stamp)s-%(batch)s.jsonl"
+            )
+    if len(sizes) > 1:
+        raise FeedConfigError(
+            "all feeds of a run must use the same batch_item_count (found "
+            f"{sorted(sizes)}); otherwise a killed run could deliver an article to one feed "
+            "and not to another"
+        )
+
+
+class DeliveryFeedExporter(FeedExporter):
+    """Scrapy's feed exporter with spool-first, seal-then-deliver semantics."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DeliveryFeedExporter:
+        exporter = cls(crawler)
+        crawler.signals.connect(exporter.open_spider, signals.spider_opened)
+        crawler.signals.connect(exporter.close_spider, signals.spider_closed)
+        crawler.signals.connect(exporter.item_scraped, signals.item_scraped)
+        return exporter
+
+    def __init__(self, crawler: Crawler):
+        self._closing: list[FeedSlot] = []
+        self._tasks: list[Any] = []
+        super().__init__(crawler)
+        self.context = DeliveryContext.for_crawler(crawler)
+        self.context.exporter_active = True
+
+    def _settings_are_valid(self) -> bool:
+        check_feeds(self.feeds)
+        return True
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    async def open_spider(self, spider: Spider) -> None:  # type: ignore[override]
+        """Store what earlier runs left in the spool, then open the feeds."""
+        await run_in_thread(self.context.flush)
+        super().open_spider(spider)
+
+    # -- closing ---------------------------------------------------------------------------------
+
+    def _schedule_slot_close(self, slot: FeedSlot, spider: Spider) -> Any:
+        # Called by Scrapy's item_scraped at a batch boundary: collect the slot, seal it with
+        # the other feeds' slots closed by the same item, then deliver (see item_scraped).
+        self._closing.append(slot)
+        return None
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        super().item_scraped(item, spider)
+        if self._closing:
+            self._seal_and_deliver(spider)
+
+    async def close_spider(self, spider: Spider) -> None:
+        try:
+            self._closing.extend(self.slots)
+            self.slots = []
+            self._seal_and_deliver(spider)
+            while self._tasks:
+                tasks, self._tasks = self._tasks, []
+                if is_asyncio_available():
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                else:
+                    await maybe_deferred_to_future(DeferredList(tasks, consumeErrors=True))
+        finally:
+            self.context.mark_closed()
+        await self.crawler.signals.send_catch_log_async(signals.feed_exporter_closed)
+
+    def _seal_and_deliver(self, spider: Spider) -> None:
+        closing, self._closing = self._closing, []
+        ready: list[tuple[FeedSlot, Any]] = []
+        for slot in closing:
+            if slot.itemcount:
+                slot.finish_exporting()
+            elif slot.store_empty and slot.batch_id == 1:
+                slot.start_exporting()
+                slot.finish_exporting()
+            else:
+                continue
+            ready.append((slot, self._get_file(slot)))
+        spooled = [(s.storage, f) for s, f in ready if isinstance(s.storage, SpoolFeedStorage)]
+        try:
+            self.context.seal([storage.finish(file) for storage, file in spooled])
+        except Exception as exc:
+            logger.error("Could not seal feed files in the spool", exc_info=True)
+            for storage, _ in spooled:
+                storage.failure = f"could not seal the feed in the spool: {exc}"
+        for slot, file in ready:
+            coro = self._deliver_slot(slot, file, spider)
+            if is_asyncio_available():
+                self._tasks.append(asyncio.ensure_future(coro))
+            else:
+                self._tasks.append(deferred_from_coro(coro))
+
+    async def _deliver_slot(self, slot: FeedSlot, file: Any, spider: Spider) -> None:
+        storage = slot.storage
+        logmsg = f"{slot.format} feed ({slot.itemcount} items) in: {slot.uri}"
+        slot_type = type(storage).__name__
+        stats = self.crawler.stats
+        try:
+            await ensure_awaitable(storage.store(file))
+        except DeliveryError as exc:
+            self.context.report_failure(exc, getattr(storage, "entry", None), uri=slot.uri)
+            stats.inc_value(f"feedexport/failed_count/{slot_type}")
+        except Exception as exc:
+            logger.debug("Error storing %s", logmsg, exc_info=True, extra={"spider": spider})
+            self.context.report_failure(
+                DeliveryError(f"{type(exc).__name__}: {exc}", target=slot.uri),
+                getattr(storage, "entry", None),
+                uri=slot.uri,
+            )
+            stats.inc_value(f"feedexport/failed_count/{slot_type}")
+        else:
+            logger.info("Stored %s", logmsg, extra={"spider": spider})
+            stats.inc_value(f"feedexport/success_count/{slot_type}")
+        await self.crawler.signals.send_catch_log_async(signals.feed_slot_closed, slot=slot)

@@ -1,0 +1,303 @@
+"""Outlet canary: notice when an outlet's pages stop yielding articles or lose fields (a redesign,
+a blocked crawler, a moved section) by comparing each run with the previous ones.
+
+Per outlet the run counts articles *found* (pages parsed into articles, whether emitted or
+dropped, plus article pages skipped because they were already delivered) and the *coverage* of
+the fields ``title``, ``body``, ``published`` and ``authors`` among the parsed ones. These are
+compared with the average of the outlet's last ``NEWSBOT_CANARY_HISTORY`` untripped records in
+the state store. An outlet trips the canary when
+
+* it found articles before and finds none now (``zero_articles``), or
+* a field's coverage falls by more than ``NEWSBOT_CANARY_MAX_DROP`` (a share of the previous
+  value, default 0.5: 0.9 → below 0.45 trips) — judged only when at least
+  ``NEWSBOT_CANARY_MIN_ARTICLES`` articles were parsed (``coverage_drop``).
+
+Alerts go to the log (WARNING), the run summary (``canary``) and the exit code
+(``CANARY_TRIPPED``). Only runs that finished normally are compared and recorded; a tripped
+outlet's record does not become the baseline, so the alert repeats until the outlet is fixed —
+or until it is accepted as the new normal with ``-s NEWSBOT_CANARY_ACCEPT=outlet_id``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from newsbot.delivery.uri import run_started, stamp_of
+from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler, utcnow
+
+logger = logging.getLogger(__name__)
+
+SKIPPED_PREFIX = "newsbot/refetch/skipped/"
+#: Drop reasons that do not mean another article was found (the same page counted twice).
+NOT_FOUND_REASONS = frozenset({"duplicate", "duplicate_url"})
+
+
+@dataclass
+class Alert:
+    """One canary finding."""
+
+    outlet_id: str
+    kind: str  # "zero_articles" | "coverage_drop"
+    field: str | None
+    baseline: float
+    current: float
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+@dataclass
+class CanaryReport:
+    """The canary's verdict on one run."""
+
+    evaluated: bool
+    alerts: list[Alert] = field(default_factory=list)
+    outlets: dict[str, OutletRun] = field(default_factory=dict)
+    baseline_runs: int = 0
+    note: str = ""
+
+    @property
+    def tripped(self) -> bool:
+        """Whether any outlet tripped."""
+        return bool(self.alerts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "evaluated": self.evaluated,
+            "tripped": self.tripped,
+            "note": self.note,
+            "baseline_runs": self.baseline_runs,
+            "alerts": [a.to_dict() for a in self.alerts],
+            "outlets": {k: asdict(v) for k, v in sorted(self.outlets.items())},
+        }
+
+
+def has_field(adapter: ItemAdapter, name: str) -> bool:
+    """Whether the item has a non-empty value for ``name``."""
+    value = adapter.get(name)
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple):
+        return any(str(v).strip() for v in value)
+    return value is not None
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def compare(
+    current: dict[str, OutletRun],
+    history: list[RunRecord],
+    *,
+    max_drop: float = 0.5,
+    min_articles: int = 3,
+    outlets: set[str] | None = None,
+    accept: set[str] | frozenset[str] = frozenset(),
+) -> list[Alert]:
+    """Alerts for ``current`` (this run's outlet records) against ``history`` (earlier runs).
+
+    ``outlets`` limits the check to the outlets this run was asked to crawl (None: all seen).
+    Marks the tripped records in ``current`` (``tripped=True``)."""
+    past: dict[str, list[OutletRun]] = defaultdict(list)
+    for run in history:
+        for record in run.outlets:
+            if not record.tripped:
+                past[record.outlet_id].append(record)
+    names = set(current) | set(past)
+    if outlets is not None:
+        names &= outlets
+    alerts: list[Alert] = []
+    for outlet_id in sorted(names):
+        records = past.get(outlet_id, [])
+        if not records or outlet_id in accept:
+            continue
+        now = current.get(outlet_id) or OutletRun(outlet_id, found=0, parsed=0)
+        current[outlet_id] = now
+        found_before = _mean(r.found for r in records) or 0.0
+        if now.found == 0 and found_before > 0:
+            alerts.append(
+                Alert(
+                    outlet_id,
+                    "zero_articles",
+                    None,
+                    round(found_before, 2),
+                    0.0,
+                    f"outlet {outlet_id}: no articles found (previous runs: "
+                    f"{found_before:.1f} on average)",
+                )
+            )
+            now.tripped = True
+            continue
+        if now.parsed < min_articles:
+            continue
+        for name in COVERAGE_FIELDS:
+            before = _mean(
+                r.coverage[name]
+                for r in records
+                if r.parsed >= min_articles and r.coverage.get(name) is not None
+            )
+            value = now.coverage.get(name)
+            if before is None or value is None or before <= 0:
+                continue
+            if value < before * (1 - max_drop):
+                alerts.append(
+                    Alert(
+                        outlet_id,
+                        "coverage_drop",
+                        name,
+                        round(before, 3),
+                        round(value, 3),
+                        f"outlet {outlet_id}: {name} found in {value:.0%} of articles "
+                        f"(previous runs: {before:.0%})",
+                    )
+                )
+                now.tripped = True
+    return alerts
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.parsed = 0
+        self.present: dict[str, int] = dict.fromkeys(COVERAGE_FIELDS, 0)
+
+
+class CanaryExtension:
+    """Counts articles and field coverage per outlet; compares and records at the end."""
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        if not settings.getbool("NEWSBOT_CANARY_ENABLED", True):
+            raise NotConfigured
+        self.crawler = crawler
+        self.max_drop = settings.getfloat("NEWSBOT_CANARY_MAX_DROP", 0.5)
+        self.history = settings.getint("NEWSBOT_CANARY_HISTORY", 5)
+        self.min_articles = settings.getint("NEWSBOT_CANARY_MIN_ARTICLES", 3)
+        self.accept = set(settings.getlist("NEWSBOT_CANARY_ACCEPT"))
+        self.tally: dict[str, _Tally] = defaultdict(_Tally)
+        self.report: CanaryReport | None = None
+        self.run: RunRecord | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CanaryExtension:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    @staticmethod
+    def of(crawler: Crawler) -> CanaryExtension | None:
+        """The crawler's canary extension, if enabled."""
+        manager = getattr(crawler, "_extensions", None)
+        for ext in getattr(manager, "middlewares", ()):
+            if isinstance(ext, CanaryExtension):
+                return ext
+        return None
+
+    def _count(self, item: Any) -> None:
+        adapter = ItemAdapter(item)
+        tally = self.tally[adapter.get("outlet_id") or "unknown"]
+        tally.parsed += 1
+        for name in COVERAGE_FIELDS:
+            if has_field(adapter, name):
+                tally.present[name] += 1
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        self._count(item)
+
+    def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
+        if getattr(exception, "reason", None) not in NOT_FOUND_REASONS:
+            self._count(item)
+
+    def current(self) -> dict[str, OutletRun]:
+        """This run's per-outlet records so far."""
+        stats = self.crawler.stats.get_stats()
+        skipped = {
+            key[len(SKIPPED_PREFIX) :]: int(value)
+            for key, value in stats.items()
+            if key.startswith(SKIPPED_PREFIX)
+        }
+        records = {}
+        for outlet_id in set(self.tally) | set(skipped):
+            tally = self.tally.get(outlet_id) or _Tally()
+            coverage = {
+                name: (round(tally.present[name] / tally.parsed, 4) if tally.parsed else None)
+                for name in COVERAGE_FIELDS
+            }
+            records[outlet_id] = OutletRun(
+                outlet_id,
+                found=tally.parsed + skipped.get(outlet_id, 0),
+                parsed=tally.parsed,
+                coverage=coverage,
+            )
+        return records
+
+    def evaluate(self, reason: str) -> CanaryReport:
+        """Compare this run with the previous ones and record it (once; later calls return the
+        same report)."""
+        if self.report is not None:
+            return self.report
+        spider = self.crawler.spider
+        current = self.current()
+        if reason != "finished":
+            self.report = CanaryReport(
+                evaluated=False,
+                outlets=current,
+                note=f"run did not finish normally ({reason}); not compared, not recorded",
+            )
+            return self.report
+        store = store_for_crawler(self.crawler)
+        history = store.recent_runs(spider.name, self.history) if self.history > 0 else []
+        selected = getattr(spider, "outlet_ids", None)
+        outlets = set(selected) if selected else None
+        alerts = compare(
+            current,
+            history,
+            max_drop=self.max_drop,
+            min_articles=self.min_articles,
+            outlets=outlets,
+            accept=self.accept,
+        )
+        for alert in alerts:
+            logger.warning("Canary: %s", alert.message)
+        self.report = CanaryReport(
+            evaluated=True,
+            alerts=alerts,
+            outlets=current,
+            baseline_runs=len(history),
+            note="" if history else "first recorded run: nothing to compare with yet",
+        )
+        started = run_started(self.crawler)
+        self.run = RunRecord(
+            run_id=f"{spider.name}-{stamp_of(started)}",
+            spider=spider.name,
+            started_at=started,
+            finished_at=utcnow(),
+            finish_reason=reason,
+            outlets=list(current.values()),
+        )
+        store.record_run(self.run)
+        return self.report
+
+    def set_exit_code(self, code: int) -> None:
+        """Record the run's exit code with its canary record."""
+        if self.run is not None:
+            self.run.exit_code = code
+            store_for_crawler(self.crawler).record_run(self.run)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.evaluate(reason)

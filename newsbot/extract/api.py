@@ -1,0 +1,90 @@
+"""Public extraction API: from a response or saved HTML to an :class:`~newsbot.items.Article`,
+to the cleaned record the feed would hold, or to the cleaned main text."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from newsbot.extract.guard import ExtractionError
+from newsbot.extract.page import extract_page
+from newsbot.items import Article
+
+log = logging.getLogger(__name__)
+
+
+def extract_html(
+    html: str | bytes,
+    url: str,
+    encoding: str | None = None,
+    fetched_at: str | None = None,
+    text_only: bool = False,
+) -> Article:
+    """The article of a page given as text or bytes (``encoding`` for bytes, else the page's
+    own declaration, else UTF-8). Raises :class:`ExtractionError` and nothing else.
+
+    ``text_only`` skips the fields that do not shape the body (for :func:`main_text`)."""
+    try:
+        return extract_page(
+            html, url, encoding=encoding, fetched_at=fetched_at, text_only=text_only
+        )
+    except ExtractionError:
+        raise
+    except RecursionError:
+        raise ExtractionError("too_deep", url) from None
+    except MemoryError:
+        raise ExtractionError("too_large", url) from None
+    except Exception as exc:  # a bad page must never break a crawl
+        log.exception("extraction failed for %s", url)
+        raise ExtractionError("extract_failed", f"{url}: {type(exc).__name__}: {exc}") from None
+
+
+def extract_article(response: Any) -> Article:
+    """The article of a Scrapy ``TextResponse`` (no reactor needed). Raises ExtractionError."""
+    body = getattr(response, "body", b"")
+    encoding = getattr(response, "encoding", None)
+    if isinstance(body, (bytes, bytearray)) and body:
+        return extract_html(bytes(body), response.url, encoding=encoding)
+    return extract_html(getattr(response, "text", "") or "", response.url)
+
+
+def clean(article: Article, *, text_only: bool = False) -> tuple[dict[str, Any], str | None]:
+    """The record the cleaning pipelines make of ``article`` and their drop reason (or None).
+
+    ``text_only`` lets the cleaner skip work that does not change the body (language
+    detection), when it supports that."""
+    try:
+        from newsbot.cleaning import clean_article
+    except ImportError:  # pragma: no cover - cleaning is part of the package
+        return asdict(article), None
+    if text_only:
+        try:
+            return clean_article(article, text_only=True)
+        except TypeError:
+            pass
+    return clean_article(article)
+
+
+def extract_record(html: str | bytes, url: str, encoding: str | None = None) -> dict[str, Any]:
+    """The cleaned record of a page; a record the pipelines would drop carries ``dropped``.
+    Raises :class:`ExtractionError` when the page holds no article."""
+    record, reason = clean(extract_html(html, url, encoding=encoding))
+    record = dict(record)
+    if reason:
+        record["dropped"] = reason
+    return record
+
+
+def main_text(html: str, url: str) -> str:
+    """The cleaned body text of a page, paragraphs joined by blank lines ('' on any failure)."""
+    try:
+        article = extract_html(html, url, text_only=True)
+        record, _ = clean(article, text_only=True)
+        body = record.get("body") if isinstance(record, dict) else None
+        if body is None:
+            body = article.body
+        return "\n\n".join(p for p in body if p)
+    except Exception:  # the scorer and callers need a string, always
+        log.debug("main_text failed for %s", url, exc_info=True)
+        return ""

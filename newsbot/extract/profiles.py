@@ -1,0 +1,354 @@
+"""Outlet profiles: per-outlet selectors kept as data in ``newsbot/data/profiles/<outlet>.toml``.
+
+A profile lists URL patterns of article pages, listing/next-page selectors for the spider, and
+one or more layout *versions*. The newest version whose ``detect`` selector matches a page is
+used; every field selector list is tried in order and the first non-empty result wins (the
+extractor then falls back to structured metadata and the generic extractor field by field).
+All profiles are loaded once per process.
+
+Selectors: a string starting with "/" or "(" is XPath, otherwise CSS (parsel ``::text`` and
+``::attr()``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from parsel import Selector, SelectorList
+
+from newsbot.registry import load_registry
+
+log = logging.getLogger(__name__)
+
+PROFILE_PACKAGE = "newsbot.data"
+PROFILE_DIR = "profiles"
+
+#: Single-value fields of a version (each a list of selectors, first non-empty wins).
+TEXT_FIELDS = (
+    "title", "published", "updated", "section", "image", "image_caption",
+)
+#: Multi-value fields (every value of the first selector that yields any).
+LIST_FIELDS = ("authors", "desk", "tags")
+
+
+@dataclass(frozen=True)
+class RelatedRule:
+    """One ``[[versions.related]]`` table: each element matching ``item`` is one related link."""
+
+    item: str
+    title: str = ""
+    url: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class ProfileVersion:
+    """One layout of an outlet's article pages."""
+
+    version: str
+    detect: str
+    fields: dict[str, tuple[str, ...]]
+    body: tuple[str, ...] = ()
+    paragraph: str = "p"
+    drop: tuple[str, ...] = ()
+    related: tuple[RelatedRule, ...] = ()
+
+    def selectors(self, name: str) -> tuple[str, ...]:
+        """The selector list of field ``name`` (empty when the profile gives none)."""
+        return self.fields.get(name, ())
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the profile file says about one outlet."""
+
+    outlet_id: str
+    article_url: tuple[re.Pattern[str], ...] = ()
+    listing_links: tuple[str, ...] = ()
+    next_page: tuple[str, ...] = ()
+    versions: tuple[ProfileVersion, ...] = ()
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def version_for(self, sel: Selector) -> ProfileVersion | None:
+        """The newest version whose ``detect`` selector matches ``sel`` (None if none does)."""
+        for version in self.versions:
+            if not version.detect or select(sel, version.detect):
+                return version
+        return None
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether ``url`` (canonical form) matches one of the article URL patterns."""
+        return any(p.search(url) for p in self.article_url)
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value if str(v).strip())
+
+
+def _version_key(version: str) -> tuple[tuple[int, Any], ...]:
+    """Natural sort key: digit runs compare as numbers ("v10" > "v9", "2024" > "2019")."""
+    parts = re.findall(r"\d+|\D+", version)
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+def _parse_version(table: dict[str, Any]) -> ProfileVersion:
+    fields = {name: _as_tuple(table.get(name)) for name in (*TEXT_FIELDS, *LIST_FIELDS)}
+    rules = []
+    for rule in table.get("related", []) or []:
+        if rule.get("item"):
+            rules.append(
+                RelatedRule(
+                    item=rule["item"],
+                    title=rule.get("title", "") or "",
+                    url=rule.get("url", "") or "",
+                    label=rule.get("label", "") or "",
+                )
+            )
+    return ProfileVersion(
+        version=str(table.get("version", "")),
+        detect=table.get("detect", "") or "",
+        fields=fields,
+        body=_as_tuple(table.get("body")),
+        paragraph=table.get("paragraph", "p") or "p",
+        drop=_as_tuple(table.get("drop")),
+        related=tuple(rules),
+    )
+
+
+def parse_profile(data: dict[str, Any], source: str = "") -> Profile:
+    """Build a :class:`Profile` from the parsed TOML of one profile file."""
+    versions = [_parse_version(t) for t in data.get("versions", [])]
+    if versions and all(re.search(r"\d", v.version) for v in versions):
+        # Newest first; a stable sort keeps the file order between equal versions.
+        versions.sort(key=lambda v: _version_key(v.version), reverse=True)
+    known = {"outlet_id", "article_url", "listing_links", "next_page", "versions"}
+    return Profile(
+        outlet_id=data["outlet_id"],
+        article_url=tuple(re.compile(p) for p in _as_tuple(data.get("article_url"))),
+        listing_links=_as_tuple(data.get("listing_links")),
+        next_page=_as_tuple(data.get("next_page")),
+        versions=tuple(versions),
+        source=source,
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def _profile_files() -> Iterable[tuple[str, str]]:
+    try:
+        folder = resources.files(PROFILE_PACKAGE).joinpath(PROFILE_DIR)
+        entries = sorted(folder.iterdir(), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
+        return
+    for entry in entries:
+        if entry.name.endswith(".toml"):
+            yield entry.name, entry.read_text("utf-8")
+
+
+def load_profiles_from(folder: Path) -> dict[str, Profile]:
+    """Profiles read from every ``*.toml`` file in ``folder`` (for tests and tools)."""
+    texts = [(p.name, p.read_text("utf-8")) for p in sorted(folder.glob("*.toml"))]
+    return _build(texts)
+
+
+def _build(texts: Iterable[tuple[str, str]]) -> dict[str, Profile]:
+    profiles: dict[str, Profile] = {}
+    for name, text in texts:
+        try:
+            profile = parse_profile(tomllib.loads(text), source=name)
+        except (tomllib.TOMLDecodeError, KeyError, re.error, TypeError) as exc:
+            log.error("bad profile %s: %s", name, exc)
+            continue
+        profiles[profile.outlet_id] = profile
+    return profiles
+
+
+@functools.cache
+def load_profiles() -> dict[str, Profile]:
+    """All bundled profiles by outlet id (read once per process)."""
+    return _build(_profile_files())
+
+
+def profile_for(outlet_id: str | None) -> Profile | None:
+    """The bundled profile of ``outlet_id``, or None."""
+    if not outlet_id:
+        return None
+    return load_profiles().get(outlet_id)
+
+
+def profile_for_url(url: str) -> Profile | None:
+    """The profile of the outlet that publishes ``url`` (via the registry), or None."""
+    outlet = load_registry().by_url(url)
+    return profile_for(outlet.id) if outlet else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Selector helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def is_xpath(expr: str) -> bool:
+    """Profile convention: XPath when the expression starts with "/" or "(" (or "./")."""
+    return expr.lstrip().startswith(("/", "(", "./"))
+
+
+def select(sel: Selector | SelectorList, expr: str) -> SelectorList:
+    """Apply one profile expression (XPath or CSS) to ``sel``; a broken one matches nothing."""
+    expr = expr.strip()
+    if not expr:
+        return SelectorList([])
+    try:
+        return sel.xpath(expr) if is_xpath(expr) else sel.css(expr)
+    except Exception as exc:  # a bad selector in a data file must not crash
+        log.warning("bad selector %r: %s", expr, exc)
+        return SelectorList([])
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the spider
+# ---------------------------------------------------------------------------------------------
+
+
+def article_url_patterns(outlet_id: str) -> list[re.Pattern[str]]:
+    """Regexes that mark an outlet's article URLs (canonical form); [] without a profile."""
+    profile = profile_for(outlet_id)
+    return list(profile.article_url) if profile else []
+
+
+def listing_link_selectors(outlet_id: str) -> list[str]:
+    """Selectors for article links on the outlet's listing pages; [] without a profile."""
+    profile = profile_for(outlet_id)
+    return list(profile.listing_links) if profile else []
+
+
+def next_page_selectors(outlet_id: str) -> list[str]:
+    """Selectors for the next-page link of the outlet's listing pages; [] without a profile."""
+    profile = profile_for(outlet_id)
+    return list(profile.next_page) if profile else []
+
+
+def is_article_url(url: str, outlet_id: str | None = None) -> bool | None:
+    """Whether ``url`` looks like an article of its outlet per the profile's ``article_url``
+    patterns; None when no profile (or no pattern) can tell."""
+    from newsbot.urls import canonicalize_url
+
+    profile = profile_for(outlet_id) if outlet_id else profile_for_url(url)
+    if profile is None or not profile.article_url:
+        return None
+    return profile.is_article_url(canonicalize_url(url))
+
+
+# ---------------------------------------------------------------------------------------------
+# Is this page an article?
+# ---------------------------------------------------------------------------------------------
+
+#: schema.org types that mark an article page (NewsArticle and its relatives).
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "AskPublicNewsArticle",
+    "BackgroundNewsArticle", "OpinionNewsArticle", "ReviewNewsArticle", "BlogPosting",
+    "LiveBlogPosting", "Report", "SatiricalArticle", "ScholarlyArticle", "TechArticle",
+    "AdvertiserContentArticle", "SocialMediaPosting", "DiscussionForumPosting",
+})
+
+
+def _jsonld_types(data: Any) -> Iterable[str]:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            if isinstance(kind, str):
+                yield kind
+            elif isinstance(kind, list):
+                yield from (k for k in kind if isinstance(k, str))
+            graph = node.get("@graph")
+            if graph is not None:
+                stack.append(graph)
+
+
+def jsonld_article(sel: Selector) -> bool:
+    """Whether a JSON-LD block of the page declares an article type (``@graph`` included)."""
+    import json
+
+    for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        if any(t.rsplit("/", 1)[-1] in ARTICLE_TYPES for t in _jsonld_types(data)):
+            return True
+    return False
+
+
+def _selector_and_url(obj: Any, url: str | None) -> tuple[Selector | None, str | None]:
+    if isinstance(obj, (Selector, SelectorList)):
+        return (obj if isinstance(obj, Selector) else obj[0] if obj else None), url
+    selector = getattr(obj, "selector", None)
+    return selector, url or getattr(obj, "url", None)
+
+
+def page_is_article(sel: Any, url: str | None = None) -> bool:
+    """Whether a page is an article: a JSON-LD article ``@type``, ``og:type=article``, or its
+    outlet profile detects it and finds a title and a body.
+
+    ``sel`` is a parsel ``Selector`` or a Scrapy response (whose URL is then used)."""
+    selector, url = _selector_and_url(sel, url)
+    if selector is None:
+        return False
+    og_type = (selector.xpath("//meta[@property='og:type']/@content").get() or "").strip()
+    if og_type.lower() == "article" or jsonld_article(selector):
+        return True
+    profile = profile_for_url(url) if url else None
+    version = profile.version_for(selector) if profile else None
+    if version is None or not version.detect:
+        return False
+    title = any(select(selector, expr).get() for expr in version.selectors("title"))
+    body = any(select(selector, expr) for expr in version.body)
+    return title and body
+
+
+def is_article_candidate(response_or_url: Any, meta: dict[str, Any] | None = None) -> bool:
+    """Whether the spider should treat a URL (or a fetched response) as an article page.
+
+    A response counts when :func:`page_is_article` says so, or its URL matches the outlet's
+    article patterns. A URL counts when it matches the profile's ``article_url`` patterns; for
+    an outlet without patterns, when ``meta`` says it came from a feed or sitemap
+    (``newsbot_kind`` "feed"/"sitemap"/"article") or its path looks like an article's.
+    """
+    from newsbot.urls import canonicalize_url
+
+    meta = meta or {}
+    if isinstance(response_or_url, str):
+        url = response_or_url
+    else:
+        url = getattr(response_or_url, "url", "") or ""
+        if getattr(response_or_url, "selector", None) is not None:
+            try:
+                if page_is_article(response_or_url):
+                    return True
+            except Exception:  # a page that cannot be read is no article
+                return False
+    verdict = is_article_url(url, meta.get("outlet_id"))
+    if verdict is not None:
+        return verdict
+    if meta.get("newsbot_kind") in ("feed", "sitemap", "article"):
+        return True
+    path = urlsplit(canonicalize_url(url)).path
+    segments = [s for s in path.split("/") if s]
+    slug = segments[-1] if segments else ""
+    return bool(re.search(r"\d{4,}", path)) or slug.count("-") >= 3 or len(segments) >= 3

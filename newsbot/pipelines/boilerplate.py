@@ -1,0 +1,201 @@
+"""Boilerplate: removes body lines that are not article text.
+
+Three sources of knowledge, applied in this order:
+
+1. the phrase rules of ``newsbot/data/boilerplate_bn.tsv`` (read-more and follow prompts, share and
+   comment widgets, captions, attributions, print/e-paper links, ad labels, bylines and desk lines
+   standing alone, section markers after which nothing is article text);
+2. the article's own fields: a body line that repeats the title, the image caption, an author or
+   the desk;
+3. template lines learned per outlet during the crawl (``newsbot.boilerplate.TemplateStore``) and
+   persisted between runs in ``NEWSBOT_TEMPLATES_PATH``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+
+from newsbot.boilerplate import (
+    ALSO_READ,
+    DESK,
+    MARKER,
+    PhraseBook,
+    TemplateStore,
+    line_key,
+    load_phrasebook,
+    load_phrasebook_file,
+    looks_like_prose,
+)
+from newsbot.registry import load_registry
+from newsbot.text import clean_line
+from newsbot.urls import host_of
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TEMPLATES_PATH = ".newsbot/templates.json"
+# After an "also read" heading, at most this many headline lines are taken as its links.
+MAX_ALSO_READ_LINKS = 6
+_DESK_STRIP = " ।.,:;|-–—"
+
+
+def _settings(settings: BaseSettings | Mapping[str, Any] | None) -> BaseSettings:
+    if isinstance(settings, BaseSettings):
+        return settings
+    return BaseSettings(dict(settings or {}))
+
+
+class BoilerplatePipeline:
+    """Removes boilerplate lines from ``body`` and counts them by kind.
+
+    Settings: ``NEWSBOT_TEMPLATE_MIN_SHARE`` (0.5), ``NEWSBOT_TEMPLATE_MIN_PAGES`` (3),
+    ``NEWSBOT_TEMPLATE_MAX_WORDS`` (30: longer lines are never learned),
+    ``NEWSBOT_TEMPLATE_WINDOW`` (400 pages: counts halve when an outlet reaches it),
+    ``NEWSBOT_TEMPLATES_PATH`` (``.newsbot/templates.json``; empty: nothing loaded or saved),
+    ``NEWSBOT_TEMPLATES_LEARN`` (True; False: use what the file holds, learn nothing, save
+    nothing), ``NEWSBOT_TEMPLATES_SAVE_EVERY`` (100 new pages) and
+    ``NEWSBOT_TEMPLATES_SAVE_INTERVAL`` (300 s): the file is also written at close;
+    ``NEWSBOT_BOILERPLATE_PATH`` (empty: the bundled phrase file).
+
+    Stats: ``newsbot/boilerplate/removed/<kind>`` (lines removed per kind of the phrase file, and
+    ``title``, ``caption``, ``byline``, ``template``, ``after_marker``, ``also_read_link``),
+    ``newsbot/boilerplate/desk_moved``, ``newsbot/boilerplate/templates/loaded|saved|known``.
+    """
+
+    stats_prefix = "newsbot/boilerplate/"
+
+    def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
+        s = _settings(settings)
+        self.stats = stats
+        path = s.get("NEWSBOT_BOILERPLATE_PATH")
+        self.book: PhraseBook = load_phrasebook_file(path) if path else load_phrasebook()
+        self.store = TemplateStore(
+            min_share=s.getfloat("NEWSBOT_TEMPLATE_MIN_SHARE", 0.5),
+            min_pages=s.getint("NEWSBOT_TEMPLATE_MIN_PAGES", 3),
+            max_words=s.getint("NEWSBOT_TEMPLATE_MAX_WORDS", 30),
+            window=s.getint("NEWSBOT_TEMPLATE_WINDOW", 400),
+        )
+        self.path: str | None = s.get("NEWSBOT_TEMPLATES_PATH", DEFAULT_TEMPLATES_PATH) or None
+        self.learn = s.getbool("NEWSBOT_TEMPLATES_LEARN", True)
+        self.save_every = max(1, s.getint("NEWSBOT_TEMPLATES_SAVE_EVERY", 100))
+        self.save_interval = s.getfloat("NEWSBOT_TEMPLATES_SAVE_INTERVAL", 300.0)
+        self._last_save = time.monotonic()
+        self._names: dict[str | None, tuple[str, ...]] = {}
+        if self.path and self.store.load(self.path):
+            self._inc("templates/loaded")
+            logger.debug("loaded learned template lines from %s", self.path)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BoilerplatePipeline:
+        return cls(crawler.settings, crawler.stats)
+
+    def _inc(self, event: str, count: int = 1) -> None:
+        if self.stats is not None and count:
+            self.stats.inc_value(self.stats_prefix + event, count)
+
+    # -- the pipeline --------------------------------------------------------------------------
+
+    def process_item(self, item: Any) -> Any:
+        """Remove boilerplate lines from the item's body (in place) and return the item."""
+        adapter = ItemAdapter(item)
+        removed: Counter[str] = Counter()
+        kept = self._phrase_pass(adapter, removed)
+        outlet = adapter.get("outlet_id") or host_of(adapter.get("url") or "") or None
+        if outlet:
+            url = adapter.get("canonical_url") or adapter.get("url")
+            if self.learn and url and self.store.observe(outlet, url, kept):
+                self._maybe_save()
+            before = len(kept)
+            kept = [p for p in kept if not self.store.is_template(outlet, line_key(p))]
+            removed["template"] += before - len(kept)
+        for kind, count in removed.items():
+            self._inc(f"removed/{kind}", count)
+        adapter["body"] = kept
+        return item
+
+    def _phrase_pass(self, adapter: ItemAdapter, removed: Counter[str]) -> list[str]:
+        """Body lines left after the phrase rules and the item's own fields."""
+        body: list[str] = list(adapter.get("body") or [])
+        names = self._outlet_names(adapter.get("outlet_id"))
+        image = adapter.get("image") if isinstance(adapter.get("image"), dict) else {}
+        own = {
+            line_key(adapter.get("title") or ""): "title",
+            line_key((image or {}).get("caption") or ""): "caption",
+            **{line_key(a): "byline" for a in adapter.get("authors") or []},
+            line_key(adapter.get("desk") or ""): DESK,
+        }
+        own.pop("", None)
+        kept: list[str] = []
+        seen_prose = False
+        link_budget = 0  # headline lines still to drop after an "also read" heading
+        for index, line in enumerate(body):
+            if link_budget:
+                if not looks_like_prose(line) and self.book.heading_kind(line) is None:
+                    removed["also_read_link"] += 1
+                    link_budget -= 1
+                    continue
+                link_budget = 0
+            key = line_key(line)
+            rule = self.book.classify(line, names, key)
+            kind = rule.kind if rule is not None else own.get(key)
+            if kind is None:
+                kept.append(line)
+                seen_prose = seen_prose or looks_like_prose(line)
+                continue
+            removed[kind] += 1
+            if kind == MARKER and seen_prose:
+                removed["after_marker"] += len(body) - index - 1
+                break
+            if kind in (MARKER, ALSO_READ):
+                link_budget = MAX_ALSO_READ_LINKS
+            elif kind == DESK and not adapter.get("desk"):
+                adapter["desk"] = clean_line(line).strip(_DESK_STRIP) or None
+                self._inc("desk_moved")
+        return kept
+
+    def _outlet_names(self, outlet_id: str | None) -> tuple[str, ...]:
+        if outlet_id not in self._names:
+            outlet = load_registry().by_id(outlet_id) if outlet_id else None
+            names: tuple[str, ...] = ()
+            if outlet is not None:
+                names = tuple(dict.fromkeys([outlet.name_bn, *(f.value for f in outlet.names)]))
+            self._names[outlet_id] = names
+        return self._names[outlet_id]
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def _maybe_save(self) -> None:
+        if not self.path or not self.store.changed:
+            return
+        due = time.monotonic() - self._last_save >= self.save_interval
+        if self.store.changed >= self.save_every or due:
+            self.save()
+
+    def save(self) -> bool:
+        """Write the learned templates now (atomically); False when that failed or is off."""
+        if not self.path or not self.learn:
+            return False
+        try:
+            self.store.save(self.path)
+        except OSError as exc:
+            logger.warning("could not save learned template lines to %s: %s", self.path, exc)
+            return False
+        finally:
+            self._last_save = time.monotonic()
+        self._inc("templates/saved")
+        if self.stats is not None:
+            self.stats.set_value(self.stats_prefix + "templates/known",
+                                 self.store.template_count())
+        return True
+
+    def close_spider(self) -> None:
+        """Save what was learned since the last save."""
+        if self.store.changed:
+            self.save()

@@ -1,0 +1,78 @@
+"""Duplicate lines: repeated paragraphs, and sentences repeated inside one paragraph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+
+from newsbot.boilerplate import line_key, word_count
+from newsbot.text import compare_key, split_sentences
+
+# A sentence this short ("না।", "হ্যাঁ।") may be repeated on purpose; it is left alone.
+MIN_SENTENCE_WORDS = 3
+
+
+def dedupe_sentences(paragraph: str, min_words: int = MIN_SENTENCE_WORDS) -> tuple[str, int]:
+    """``paragraph`` without sentences that repeat an earlier sentence of it (by
+    ``compare_key``), and how many were removed. Unchanged text is returned as it was."""
+    sentences = split_sentences(paragraph)
+    if len(sentences) < 2:
+        return paragraph, 0
+    seen: set[str] = set()
+    kept: list[str] = []
+    for sentence in sentences:
+        key = compare_key(sentence)
+        if key in seen and word_count(sentence) >= min_words:
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    removed = len(sentences) - len(kept)
+    return (" ".join(kept), removed) if removed else (paragraph, 0)
+
+
+class DuplicateLinesPipeline:
+    """Keeps the first occurrence of every paragraph (compared by ``compare_key``) and of every
+    sentence inside a paragraph (sentences of at least ``NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS``
+    words, default 3).
+
+    Stats: ``newsbot/duplicates/paragraph``, ``newsbot/duplicates/sentence`` (items removed).
+    """
+
+    stats_prefix = "newsbot/duplicates/"
+
+    def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
+        s = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings or {}))
+        self.min_words = s.getint("NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS", MIN_SENTENCE_WORDS)
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DuplicateLinesPipeline:
+        return cls(crawler.settings, crawler.stats)
+
+    def _inc(self, event: str, count: int = 1) -> None:
+        if self.stats is not None and count:
+            self.stats.inc_value(self.stats_prefix + event, count)
+
+    def process_item(self, item: Any) -> Any:
+        """Remove duplicate paragraphs and sentences from the body (in place); return the item."""
+        adapter = ItemAdapter(item)
+        seen: set[str] = set()
+        kept: list[str] = []
+        paragraphs = sentences = 0
+        for paragraph in adapter.get("body") or []:
+            paragraph, dropped = dedupe_sentences(paragraph, self.min_words)
+            sentences += dropped
+            key = line_key(paragraph)
+            if key in seen:
+                paragraphs += 1
+                continue
+            seen.add(key)
+            kept.append(paragraph)
+        self._inc("paragraph", paragraphs)
+        self._inc("sentence", sentences)
+        adapter["body"] = kept
+        return item

@@ -1,0 +1,60 @@
+"""Validate: required fields present and a body long enough to be an article."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+
+from newsbot.drops import Drop
+
+REQUIRED_FIELDS = ("url", "canonical_url", "title", "body")
+DEFAULT_MIN_BODY_CHARS = 200
+
+
+def body_chars(body: list[str]) -> int:
+    """Length of the body in characters, paragraphs counted without their separators."""
+    return sum(len(p) for p in body)
+
+
+class ValidatePipeline:
+    """Drops an item that lacks a required field (reason ``missing:<field>``, for ``url``,
+    ``canonical_url``, ``title``, ``body``) or whose body is shorter than
+    ``NEWSBOT_MIN_BODY_CHARS`` characters (default 200; reason ``too_short``).
+
+    Stats: ``newsbot/validate/ok``, ``newsbot/validate/missing/<field>``,
+    ``newsbot/validate/too_short``.
+    """
+
+    stats_prefix = "newsbot/validate/"
+
+    def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
+        s = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings or {}))
+        self.min_body_chars = s.getint("NEWSBOT_MIN_BODY_CHARS", DEFAULT_MIN_BODY_CHARS)
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler.settings, crawler.stats)
+
+    def _inc(self, event: str, count: int = 1) -> None:
+        if self.stats is not None and count:
+            self.stats.inc_value(self.stats_prefix + event, count)
+
+    def process_item(self, item: Any) -> Any:
+        """Return the item, or raise ``Drop`` with the first problem found."""
+        adapter = ItemAdapter(item)
+        for name in REQUIRED_FIELDS:
+            value = adapter.get(name)
+            if not value or (isinstance(value, str) and not value.strip()):
+                self._inc(f"missing/{name}")
+                raise Drop(f"missing:{name}")
+        chars = body_chars(adapter["body"])
+        if chars < self.min_body_chars:
+            self._inc("too_short")
+            raise Drop("too_short", f"{chars} < {self.min_body_chars} characters")
+        self._inc("ok")
+        return item

@@ -1,0 +1,98 @@
+"""One run at a time: an advisory ``fcntl`` lock on a lock file (setting ``NEWSBOT_LOCK_PATH``).
+
+The kernel drops the lock when the process ends, however it ends (even SIGKILL), so a stale
+lock file never blocks the next run. The file holds the holder's pid and start time, for the
+message a second run prints.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+DEFAULT_LOCK_PATH = ".newsbot/run.lock"
+
+_HELD: set[Path] = set()
+
+
+def held_here(path: str | os.PathLike[str] | None) -> bool:
+    """Whether this process holds the run lock at ``path`` (default path when None)."""
+    return Path(path or DEFAULT_LOCK_PATH).resolve() in _HELD
+
+
+class LockHeld(RuntimeError):
+    """Another process holds the run lock."""
+
+    def __init__(self, path: Path, holder: str):
+        self.path = path
+        self.holder = holder
+        detail = f" ({holder})" if holder else ""
+        super().__init__(f"another newsbot run holds the lock {path}{detail}")
+
+
+class RunLock:
+    """An exclusive, non-blocking lock on ``path``; use as a context manager or acquire/release."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """Whether this object holds the lock."""
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        """Take the lock at once or raise :class:`LockHeld`."""
+        if self._fd is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise LockHeld(self.path, holder) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {started}\n".encode(), 0)
+        self._fd = fd
+        _HELD.add(self.path.resolve())
+
+    def release(self) -> None:
+        """Give the lock up (the file stays; it is harmless)."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        _HELD.discard(self.path.resolve())
+        try:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        return os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""

@@ -1,0 +1,166 @@
+"""A threaded stdlib HTTP server answering for every sample-web host on 127.0.0.1.
+
+The outlet is chosen by the ``Host`` header (or the host of an absolute-form request URI), so a
+client that connects to 127.0.0.1 but sends ``Host: www.prothomalo.com`` sees Prothom Alo. Pages are
+rendered once when the server starts.
+"""
+
+from __future__ import annotations
+
+import re
+import socketserver
+import threading
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from .model import SampleWeb, load
+from .render import Page, build_pages, render_news_sitemap, render_not_found, route_key
+
+_TRACKING = ("utm_", "fbclid", "gclid")
+_DATE_RE = r"(\d{4}-\d{2}-\d{2})"
+
+
+class SampleWebServer(ThreadingHTTPServer):
+    """The sample web on ``127.0.0.1:<port>``; use as a context manager or call ``close()``."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int = 0, redesigned: Iterable[str] = (),
+                 web: SampleWeb | None = None):
+        self.web = web or load()
+        unknown = set(redesigned) - set(self.web.sites)
+        if unknown:
+            raise ValueError(f"unknown outlet(s) to redesign: {sorted(unknown)}")
+        self.redesigned = frozenset(redesigned)
+        self.pages: dict[str, Page] = build_pages(self.web, self.redesigned)
+        self._dated: list[tuple[re.Pattern[str], str]] = []
+        for site in self.web.sites.values():
+            for feed in site.feeds:
+                if "{YYYY-MM-DD}" in feed.url:
+                    parts = urlsplit(feed.url)
+                    pattern = re.escape(route_key(parts.hostname or "", parts.path))
+                    pattern = pattern.replace(re.escape("{YYYY-MM-DD}"), _DATE_RE)
+                    self._dated.append((re.compile(pattern + r"(\?.*)?$"), site.id))
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        super().__init__(("127.0.0.1", port), _Handler)
+
+    def server_bind(self) -> None:
+        """Bind without the reverse DNS look-up ``HTTPServer.server_bind`` does."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", int(self.server_address[1])
+
+    @property
+    def port(self) -> int:
+        """The TCP port the server listens on."""
+        return int(self.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>`` — the value for the ``NEWSBOT_SAMPLE_WEB`` setting."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> SampleWebServer:
+        """Serve in a background thread and return self."""
+        self._thread = threading.Thread(target=self.serve_forever, name="sampleweb", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        if self._thread is not None:
+            self.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.server_close()
+
+    def __enter__(self) -> SampleWebServer:
+        if self._thread is None:
+            self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def lookup(self, host: str, target: str) -> Page:
+        """The page for ``host`` and request target ``path?query`` (a 404 page when unknown)."""
+        host = host.lower().split(":")[0].rstrip(".")
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        query = parts.query
+        candidates = [(path, query)]
+        kept = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
+                          if not k.lower().startswith(_TRACKING)])
+        if kept != query:
+            candidates.append((path, kept))
+        if len(path) > 1 and path.endswith("/"):
+            candidates += [(path.rstrip("/"), q) for _, q in list(candidates)]
+        for p, q in candidates:
+            page = self.pages.get(route_key(host, p + (f"?{q}" if q else "")))
+            if page is not None:
+                return page
+        key = route_key(host, path + (f"?{query}" if query else ""))
+        for pattern, outlet in self._dated:
+            match = pattern.match(key)
+            if match:
+                return self._dated_sitemap(outlet, match.group(1), key)
+        return Page(404, render_not_found(self.web, host).encode("utf-8"),
+                    {"Content-Type": "text/html; charset=utf-8"})
+
+    def _dated_sitemap(self, outlet: str, day: str, key: str) -> Page:
+        with self._lock:
+            page = self.pages.get(key)
+            if page is None:
+                body = render_news_sitemap(self.web, self.web.sites[outlet], day)
+                page = Page(200, body.encode("utf-8"),
+                            {"Content-Type": "application/xml; charset=utf-8"})
+                self.pages[key] = page
+        return page
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SampleWebServer
+    protocol_version = "HTTP/1.1"
+
+    def version_string(self) -> str:
+        """The Server header."""
+        return "nginx"
+
+    def _page(self) -> Page:
+        target = self.path
+        host = self.headers.get("Host", "")
+        if target.startswith(("http://", "https://")):
+            parts = urlsplit(target)
+            host = parts.netloc
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+        return self.server.lookup(host, target)
+
+    def _send(self, with_body: bool) -> None:
+        page = self._page()
+        self.send_response(page.status)
+        for name, value in page.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(page.body)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(page.body)
+
+    def do_GET(self) -> None:
+        """Answer GET."""
+        self._send(True)
+
+    def do_HEAD(self) -> None:
+        """Answer HEAD."""
+        self._send(False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet (tests and crawls would drown in access lines)."""
+
+
+def serve(port: int = 0, redesigned: Iterable[str] = (),
+          web: SampleWeb | None = None) -> SampleWebServer:
+    """Start the sample web in a background thread on 127.0.0.1 (port 0 = a free port)."""
+    return SampleWebServer(port, redesigned, web).start()

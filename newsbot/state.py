@@ -1,0 +1,534 @@
+"""Incremental crawl state: what each article looked like and what was delivered.
+
+Per canonical URL the store keeps the content fingerprint (hash of the cleaned title and body),
+first/last seen times, the published time, and the delivery state:
+
+* **pending** — the article is in a feed file that is complete in the spool but not stored yet
+  (it will be stored by the next run or ``python -m newsbot deliver``);
+* **delivered** — the feed that holds it was stored; the fingerprint and revision delivered.
+
+Runs also leave per-outlet records (articles found, field coverage) for the outlet canary.
+
+:class:`StateStore` is the interface; :class:`SQLiteStateStore` (one SQLite file, setting
+``NEWSBOT_STATE_PATH``) is the default backend. Another backend (e.g. a shared database for
+distributed runs) is a class with the same methods named by ``NEWSBOT_STATE_BACKEND``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import unicodedata
+import weakref
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
+
+DEFAULT_STATE_PATH = ".newsbot/state.sqlite3"
+DEFAULT_BACKEND = "newsbot.state.SQLiteStateStore"
+
+
+# -- fingerprints ---------------------------------------------------------------------------------
+
+
+def _norm(text: Any) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text or "")).split())
+
+
+def fingerprint(title: Any, body: Any) -> str:
+    """Content fingerprint of an article: SHA-256 over its NFC, whitespace-collapsed title and
+    body paragraphs (empty paragraphs ignored). ``body`` is a list of paragraphs or a string."""
+    paragraphs = body.split("\n\n") if isinstance(body, str) else [str(p) for p in body or []]
+    content = [_norm(title), [p for p in (_norm(p) for p in paragraphs) if p]]
+    blob = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC, whole seconds."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO 8601 time as an aware datetime (naive values are taken as UTC); None if unparsable."""
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
+# -- records --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    """One delivered (or pending) version of an article."""
+
+    fingerprint: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class FeedRecord:
+    """One feed line, as far as delivery bookkeeping is concerned."""
+
+    canonical_url: str
+    fingerprint: str
+    revision: int = 0
+    outlet_id: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+@dataclass
+class ArticleState:
+    """What the store knows about one canonical URL."""
+
+    canonical_url: str
+    url: str | None = None
+    outlet_id: str | None = None
+    fingerprint: str | None = None
+    published: str | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    delivered: Version | None = None
+    delivered_at: datetime | None = None
+    delivered_to: str | None = None
+    pending: Version | None = None
+
+    def latest(self) -> Version | None:
+        """The newest version delivered or waiting in the spool (highest revision)."""
+        versions = [v for v in (self.delivered, self.pending) if v is not None]
+        return max(versions, key=lambda v: v.revision) if versions else None
+
+    @property
+    def held(self) -> bool:
+        """Whether some version of the article is delivered or about to be."""
+        return self.latest() is not None
+
+    def age_reference(self) -> datetime | None:
+        """The time the article's age counts from: published time, else first seen."""
+        return parse_time(self.published) or self.first_seen
+
+
+COVERAGE_FIELDS: tuple[str, ...] = ("title", "body", "published", "authors")
+
+
+@dataclass
+class OutletRun:
+    """One outlet in one run: articles found (parsed plus skipped as already held), articles
+    parsed, and the share of parsed articles with each field (None when none were parsed)."""
+
+    outlet_id: str
+    found: int
+    parsed: int
+    coverage: dict[str, float | None] = field(default_factory=dict)
+    tripped: bool = False
+
+
+@dataclass
+class RunRecord:
+    """One finished run, as the canary compares it."""
+
+    run_id: str
+    spider: str
+    started_at: datetime
+    finished_at: datetime
+    finish_reason: str
+    exit_code: int | None = None
+    outlets: list[OutletRun] = field(default_factory=list)
+
+
+# -- interface ------------------------------------------------------------------------------------
+
+
+class StateStore(ABC):
+    """Persistent incremental state. Implementations must be safe to call from several threads
+    (feed deliveries run in worker threads)."""
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> StateStore:
+        """Build the store the settings describe."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def lookup(self, canonical_url: str) -> ArticleState | None:
+        """The state of ``canonical_url`` (None when never seen)."""
+
+    @abstractmethod
+    def lookup_url(self, url: str) -> ArticleState | None:
+        """The state of the article at ``url``: by canonical URL, else by a fetched-URL alias."""
+
+    @abstractmethod
+    def record_seen(
+        self,
+        canonical_url: str,
+        *,
+        fingerprint: str,
+        url: str | None = None,
+        outlet_id: str | None = None,
+        published: str | None = None,
+        when: datetime | None = None,
+    ) -> None:
+        """Note that the article was seen now with ``fingerprint`` (first_seen kept)."""
+
+    @abstractmethod
+    def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:
+        """The records are in spool entry ``entry_id``, complete but not stored yet."""
+
+    @abstractmethod
+    def mark_delivered(
+        self, entry_id: str, records: Iterable[FeedRecord], *, target: str, when: datetime | None
+    ) -> int:
+        """The feed from spool entry ``entry_id`` holding ``records`` was stored at ``target``.
+        Returns the number of articles marked. Idempotent."""
+
+    @abstractmethod
+    def forget_pending(self, keep: Iterable[str]) -> int:
+        """Drop pending marks of spool entries not in ``keep`` (entries that no longer exist)."""
+
+    @abstractmethod
+    def record_run(self, run: RunRecord) -> None:
+        """Keep a finished run's per-outlet record."""
+
+    @abstractmethod
+    def recent_runs(self, spider: str, limit: int) -> list[RunRecord]:
+        """The ``limit`` most recent recorded runs of ``spider``, newest first."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release resources."""
+
+
+# -- SQLite backend -------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    canonical_url TEXT PRIMARY KEY,
+    url TEXT,
+    outlet_id TEXT,
+    fingerprint TEXT,
+    published TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    delivered_fingerprint TEXT,
+    delivered_revision INTEGER,
+    delivered_at TEXT,
+    delivered_to TEXT
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    url TEXT PRIMARY KEY,
+    canonical_url TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending (
+    entry_id TEXT NOT NULL,
+    canonical_url TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (entry_id, canonical_url)
+);
+CREATE INDEX IF NOT EXISTS pending_by_url ON pending (canonical_url);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    spider TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    finish_reason TEXT NOT NULL,
+    exit_code INTEGER
+);
+CREATE TABLE IF NOT EXISTS outlet_runs (
+    run_id TEXT NOT NULL,
+    outlet_id TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    parsed INTEGER NOT NULL,
+    coverage TEXT NOT NULL,
+    tripped INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, outlet_id)
+);
+"""
+
+
+class SQLiteStateStore(StateStore):
+    """The state in one SQLite file (WAL journal: a killed process loses no committed write)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._db.commit()
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> SQLiteStateStore:
+        return cls(settings.get("NEWSBOT_STATE_PATH") or DEFAULT_STATE_PATH)
+
+    # reading
+
+    def lookup(self, canonical_url: str) -> ArticleState | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM articles WHERE canonical_url = ?", (canonical_url,)
+            ).fetchone()
+            pending = self._db.execute(
+                "SELECT fingerprint, revision FROM pending WHERE canonical_url = ?"
+                " ORDER BY revision DESC LIMIT 1",
+                (canonical_url,),
+            ).fetchone()
+        if row is None and pending is None:
+            return None
+        state = ArticleState(canonical_url=canonical_url)
+        if row is not None:
+            state.url = row["url"]
+            state.outlet_id = row["outlet_id"]
+            state.fingerprint = row["fingerprint"]
+            state.published = row["published"]
+            state.first_seen = parse_time(row["first_seen"])
+            state.last_seen = parse_time(row["last_seen"])
+            if row["delivered_fingerprint"] is not None:
+                state.delivered = Version(row["delivered_fingerprint"], row["delivered_revision"])
+                state.delivered_at = parse_time(row["delivered_at"])
+                state.delivered_to = row["delivered_to"]
+        if pending is not None:
+            state.pending = Version(pending["fingerprint"], pending["revision"])
+        return state
+
+    def lookup_url(self, url: str) -> ArticleState | None:
+        state = self.lookup(url)
+        if state is not None:
+            return state
+        with self._lock:
+            row = self._db.execute(
+                "SELECT canonical_url FROM aliases WHERE url = ?", (url,)
+            ).fetchone()
+        return self.lookup(row["canonical_url"]) if row else None
+
+    # writing
+
+    def record_seen(
+        self,
+        canonical_url: str,
+        *,
+        fingerprint: str,
+        url: str | None = None,
+        outlet_id: str | None = None,
+        published: str | None = None,
+        when: datetime | None = None,
+    ) -> None:
+        now = _iso(when or utcnow())
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO articles (canonical_url, url, outlet_id, fingerprint, published,"
+                " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (canonical_url) DO UPDATE SET url = excluded.url,"
+                " outlet_id = COALESCE(excluded.outlet_id, outlet_id),"
+                " fingerprint = excluded.fingerprint,"
+                " published = COALESCE(excluded.published, published),"
+                " last_seen = excluded.last_seen",
+                (canonical_url, url, outlet_id, fingerprint, published, now, now),
+            )
+            if url and url != canonical_url:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO aliases (url, canonical_url) VALUES (?, ?)",
+                    (url, canonical_url),
+                )
+
+    def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO pending (entry_id, canonical_url, fingerprint, revision)"
+                " VALUES (?, ?, ?, ?)",
+                [(entry_id, r.canonical_url, r.fingerprint, r.revision) for r in records],
+            )
+
+    def mark_delivered(
+        self,
+        entry_id: str,
+        records: Iterable[FeedRecord],
+        *,
+        target: str,
+        when: datetime | None = None,
+    ) -> int:
+        now = _iso(when or utcnow())
+        count = 0
+        with self._lock, self._db:
+            for r in records:
+                count += 1
+                self._db.execute(
+                    "INSERT INTO articles (canonical_url, url, outlet_id, fingerprint, published,"
+                    " first_seen, last_seen, delivered_fingerprint, delivered_revision,"
+                    " delivered_at, delivered_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (canonical_url) DO UPDATE SET"
+                    " delivered_fingerprint = excluded.delivered_fingerprint,"
+                    " delivered_revision = excluded.delivered_revision,"
+                    " delivered_at = excluded.delivered_at,"
+                    " delivered_to = excluded.delivered_to"
+                    " WHERE delivered_revision IS NULL"
+                    " OR delivered_revision <= excluded.delivered_revision",
+                    (
+                        r.canonical_url,
+                        r.url,
+                        r.outlet_id,
+                        r.fingerprint,
+                        r.published,
+                        now,
+                        now,
+                        r.fingerprint,
+                        r.revision,
+                        now,
+                        target,
+                    ),
+                )
+            self._db.execute("DELETE FROM pending WHERE entry_id = ?", (entry_id,))
+        return count
+
+    def forget_pending(self, keep: Iterable[str]) -> int:
+        keep = set(keep)
+        with self._lock, self._db:
+            ids = [r[0] for r in self._db.execute("SELECT DISTINCT entry_id FROM pending")]
+            gone = [i for i in ids if i not in keep]
+            for entry_id in gone:
+                self._db.execute("DELETE FROM pending WHERE entry_id = ?", (entry_id,))
+        return len(gone)
+
+    def pending_entries(self) -> set[str]:
+        """Spool entry ids that have pending marks."""
+        with self._lock:
+            return {r[0] for r in self._db.execute("SELECT DISTINCT entry_id FROM pending")}
+
+    def record_run(self, run: RunRecord) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    run.run_id,
+                    run.spider,
+                    _iso(run.started_at),
+                    _iso(run.finished_at),
+                    run.finish_reason,
+                    run.exit_code,
+                ),
+            )
+            self._db.execute("DELETE FROM outlet_runs WHERE run_id = ?", (run.run_id,))
+            self._db.executemany(
+                "INSERT INTO outlet_runs VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        run.run_id,
+                        o.outlet_id,
+                        o.found,
+                        o.parsed,
+                        json.dumps(o.coverage, sort_keys=True),
+                        int(o.tripped),
+                    )
+                    for o in run.outlets
+                ],
+            )
+
+    def recent_runs(self, spider: str, limit: int) -> list[RunRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM runs WHERE spider = ? ORDER BY finished_at DESC, run_id DESC"
+                " LIMIT ?",
+                (spider, limit),
+            ).fetchall()
+            runs = []
+            for row in rows:
+                outlets = [
+                    OutletRun(
+                        outlet_id=o["outlet_id"],
+                        found=o["found"],
+                        parsed=o["parsed"],
+                        coverage=json.loads(o["coverage"]),
+                        tripped=bool(o["tripped"]),
+                    )
+                    for o in self._db.execute(
+                        "SELECT * FROM outlet_runs WHERE run_id = ? ORDER BY outlet_id",
+                        (row["run_id"],),
+                    )
+                ]
+                runs.append(
+                    RunRecord(
+                        run_id=row["run_id"],
+                        spider=row["spider"],
+                        started_at=parse_time(row["started_at"]) or utcnow(),
+                        finished_at=parse_time(row["finished_at"]) or utcnow(),
+                        finish_reason=row["finish_reason"],
+                        exit_code=row["exit_code"],
+                        outlets=outlets,
+                    )
+                )
+        return runs
+
+    def delivered_urls(self) -> dict[str, Version]:
+        """Every delivered canonical URL with its delivered version (for tests and tools)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT canonical_url, delivered_fingerprint, delivered_revision FROM articles"
+                " WHERE delivered_fingerprint IS NOT NULL"
+            ).fetchall()
+        return {r[0]: Version(r[1], r[2]) for r in rows}
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+# -- wiring ---------------------------------------------------------------------------------------
+
+
+def open_store(settings: BaseSettings) -> StateStore:
+    """The store named by ``NEWSBOT_STATE_BACKEND`` (default: SQLite at ``NEWSBOT_STATE_PATH``)."""
+    cls = load_object(settings.get("NEWSBOT_STATE_BACKEND") or DEFAULT_BACKEND)
+    return cls.from_settings(settings)
+
+
+_STORES: weakref.WeakKeyDictionary[Crawler, StateStore] = weakref.WeakKeyDictionary()
+
+
+def store_for_crawler(crawler: Crawler) -> StateStore:
+    """The crawler's shared store (opened on first use, closed when the engine stops)."""
+    store = _STORES.get(crawler)
+    if store is None:
+        store = open_store(crawler.settings)
+        _STORES[crawler] = store
+
+        def _close() -> None:
+            _STORES.pop(crawler, None)
+            store.close()
+
+        crawler.signals.connect(_close, signal=signals.engine_stopped, weak=False)
+    return store
+
+
+def records_fingerprints(records: Sequence[FeedRecord]) -> set[tuple[str, str]]:
+    """(canonical_url, fingerprint) pairs of ``records``."""
+    return {(r.canonical_url, r.fingerprint) for r in records}

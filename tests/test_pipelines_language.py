@@ -1,0 +1,94 @@
+"""LanguagePipeline: Bengali by script share, other languages by seeded langdetect, dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsbot.cleaning import CleaningStats
+from newsbot.drops import Drop
+from newsbot.items import Article
+from newsbot.pipelines.language import LanguagePipeline, detect_language
+
+BN = ("মঙ্গলবার রাশিয়া পৌঁছেছেন উত্তর কোরিয়ার নেতা কিম জং উন। কোভিডের পর এটাই তার প্রথম "
+      "বিদেশ সফর।")
+EN = ("North Korean leader Kim Jong Un arrived in Russia on Tuesday for talks with President "
+      "Vladimir Putin, his first trip abroad since the pandemic.")
+HI = ("उत्तर कोरिया के नेता किम जोंग उन मंगलवार को रूस पहुंचे। महामारी के बाद यह उनकी पहली "
+      "विदेश यात्रा है।")
+
+
+def run(title: str, body: list[str], settings: dict | None = None) -> tuple[Article, CleaningStats]:
+    stats = CleaningStats()
+    item = Article(url="u", canonical_url="u", title=title, body=body)
+    return LanguagePipeline(settings or {}, stats).process_item(item), stats
+
+
+def test_bengali_by_script_share_without_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsbot.pipelines.language as language
+
+    def fail() -> None:
+        raise AssertionError("langdetect must not be called for Bengali-script text")
+
+    monkeypatch.setattr(language, "_detector", fail)
+    item, stats = run("কিম জং উন রাশিয়ায়", [BN, "Reuters জানিয়েছে, বৈঠক হবে।"])
+    assert item.language == "bn"
+    assert 0.6 <= item.language_confidence <= 1.0
+    assert stats.get_value("newsbot/language/method/script") == 1
+
+
+def test_english_article_dropped_with_reason() -> None:
+    stats = CleaningStats()
+    item = Article(url="u", canonical_url="u", title="Kim arrives in Russia", body=[EN] * 3)
+    with pytest.raises(Drop) as info:
+        LanguagePipeline({}, stats).process_item(item)
+    assert info.value.reason == "language:en"
+    assert item.language == "en" and item.language_confidence > 0.9
+    assert stats.get_value("newsbot/language/rejected") == 1
+
+
+def test_hindi_is_not_bengali() -> None:
+    assert detect_language(HI)[0] == "hi"
+    with pytest.raises(Drop, match="language:hi"):
+        run("किम रूस पहुंचे", [HI])
+
+
+def test_languages_setting_lets_english_through() -> None:
+    item, _ = run("Kim arrives in Russia", [EN], {"NEWSBOT_LANGUAGES": ["bn", "en"]})
+    assert item.language == "en"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "১২৩৪ — ৫৬", "!!! ??? ...", "2026-11-27 12:00"])
+def test_no_letters_never_raises_from_langdetect(text: str) -> None:
+    assert detect_language(text) == ("unknown", 0.0, "none")
+    with pytest.raises(Drop) as info:
+        run(text, [text])
+    assert info.value.reason == "language:unknown"
+
+
+def test_deterministic_on_mixed_text() -> None:
+    mixed = "Dhaka Tribune reports: সরকার বলেছে the talks will resume, আলোচনা চলবে soon. " * 3
+    first = detect_language(mixed)
+    assert all(detect_language(mixed) == first for _ in range(20))
+
+
+def test_langdetect_reads_only_the_capped_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsbot.pipelines.language as language
+
+    real = language._detector()
+    seen: list[int] = []
+
+    def recording(text: str) -> list:
+        seen.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(language, "_detector", lambda: recording)
+    item, _ = run("Kim arrives", [EN] * 20, {"NEWSBOT_LANGDETECT_MAX_CHARS": 300,
+                                              "NEWSBOT_LANGUAGES": ["en"]})
+    assert item.language == "en"
+    assert seen == [300]
+
+
+def test_script_share_setting() -> None:
+    text = EN + " " + BN  # about a third of the letters are Bengali
+    assert detect_language(text)[2] == "langdetect"
+    assert detect_language(text, script_share=0.2)[:1] == ("bn",)
