@@ -26,6 +26,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
 
+from newsbot.boilerplate import line_key
 from newsbot.cleaning import CleaningStats, cleaning_settings, pipeline_order
 from newsbot.items import Article, related_link
 from newsbot.registry import load_registry
@@ -132,7 +133,7 @@ def seed_articles(count: int = 40) -> list[Article]:
 
 def _ms(values: list[float]) -> tuple[float, float]:
     ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
     return statistics.median(ordered), p90
 
 
@@ -147,6 +148,7 @@ def time_chain(articles: list[Article], rounds: int) -> tuple[dict[str, list[flo
     drops: dict[str, int] = {}
     clock = time.perf_counter
     for _ in range(rounds):
+        line_key.cache_clear()  # every round sees the texts for the first time, as a crawl does
         stats = CleaningStats()
         pipes = [(n.rsplit(".", 1)[-1], load_object(n)(settings, stats)) for n in names]
         for article in articles:

@@ -26,7 +26,6 @@ from typing import Any
 from newsbot.text import (
     SENTENCE_END,
     ZERO_WIDTH,
-    clean_line,
     compare_key,
     nfc,
     split_sentences,
@@ -40,18 +39,22 @@ MARKER = "marker"
 ALSO_READ = "also_read"
 DESK = "desk"
 HEADING_KINDS = frozenset({MARKER, ALSO_READ})
+# Kinds whose lines are simply removed (the data file's header describes each).
+LINE_KINDS = frozenset({"prompt", "share", "comment", "promo", "caption", "attribution", "nav",
+                        "ad", "byline", "dateline", "footer"})
+KINDS = HEADING_KINDS | LINE_KINDS | {DESK}
 OUTLET_PLACEHOLDER = "{outlet}"
 _QUOTES = "'\"‘’“”«»"
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
-# "প্রকাশ : …", "ছবিঃ …": a colon (or the visarga typed as one) with any spacing becomes ": ".
-_COLON_RE = re.compile(r"\s*(?::|ঃ(?=\s|$))\s*")
+# "প্রকাশ : …", "ছবিঃ …": a colon with space on either side (or the visarga typed as one) is
+# written ": "; a colon inside a word or a time ("০৯:১৫") stays as it is.
+_COLON_RE = re.compile(r"\s*:(?=\s|$)\s*|\s+:\s*|\s*ঃ(?=\s|$)\s*")
 _CLOSERS = "'\"’”)]»"
-
 
 def loose(text: str) -> str:
     """The form rules match against: NFC, collapsed spacing, case-folded, no zero-width
-    characters, and every colon (or "ঃ" used as one) written as ": "."""
-    text = _ZERO_WIDTH_RE.sub("", clean_line(text).casefold())
+    characters, and a spaced colon (or "ঃ" used as one) written as ": "."""
+    text = _ZERO_WIDTH_RE.sub("", " ".join(nfc(text).split()).casefold())
     return _COLON_RE.sub(": ", text).strip()
 
 
@@ -79,43 +82,58 @@ def looks_like_prose(line: str, min_words: int = 8) -> bool:
     return text[-1] in "।." and words >= min_words
 
 
+def _spaced_words(text: str) -> str:
+    """The word tokens of ``text`` (case-folded), each preceded and followed by one space, so
+    that ``" ফেসবুক" in`` it finds the word and its inflections (ফেসবুকে) and ``" ফেসবুক "``
+    only the word."""
+    return " " + " ".join(t.casefold() for t in tokens(text)) + " "
+
+
 @dataclass(frozen=True)
 class Rule:
-    """One line of the phrase file."""
+    """One line of the phrase file, prepared for matching."""
 
     phrase: str
     kind: str
     match: str
     max_words: int
     gloss: str
-    # Prepared forms: the loose phrase, a compiled regex, or the word groups of an `all` rule.
+    # The loose phrase (line, prefix, tail), a compiled regex (regex), or word groups (contains,
+    # all): alternatives written " word word" (a space before each word, see _spaced_words).
     form: str = ""
     regex: re.Pattern[str] | None = field(default=None, compare=False)
-    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
-
-
-def _word_seq(text: str) -> tuple[str, ...]:
-    return tuple(t.casefold() for t in tokens(text))
+    groups: tuple[tuple[str, ...], ...] = ()
+    # Cheap pre-check: from every group, one of these must occur in the case-folded line.
+    anchors: tuple[tuple[str, ...], ...] = ()
 
 
 def _prepare(phrase: str, kind: str, match: str, max_words: int, gloss: str) -> Rule:
     phrase = nfc(phrase)
     if match not in MATCH_MODES:
         raise ValueError(f"unknown match mode {match!r} for phrase {phrase!r}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r} for phrase {phrase!r}")
     regex = None
-    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    groups: tuple[tuple[str, ...], ...] = ()
+    anchors: tuple[tuple[str, ...], ...] = ()
     form = loose(phrase)
     if match == "regex":
         regex = re.compile(phrase)
-    elif match == "all":
-        groups = tuple(
-            tuple(_word_seq(alt) if alt.strip() != OUTLET_PLACEHOLDER else (OUTLET_PLACEHOLDER,)
-                  for alt in group.split("|") if alt.strip())
-            for group in phrase.split(" + ")
-        )
+    elif match in ("prefix", "tail"):
+        anchors = ((form.rstrip(": "),),)
     elif match == "contains":
-        groups = ((_word_seq(phrase),),)
-    return Rule(phrase, kind, match, max_words, gloss, form, regex, groups)
+        groups = ((_spaced_words(phrase),),)
+        anchors = ((groups[0][0].split()[0],),)
+    elif match == "all":
+        parts = [[alt.strip() for alt in group.split("|") if alt.strip()]
+                 for group in phrase.split(" + ")]
+        groups = tuple(tuple(alt if alt == OUTLET_PLACEHOLDER else _spaced_words(alt)[:-1]
+                             for alt in group) for group in parts)
+        anchors = tuple(tuple(alt.split()[0] for alt in group) for group in groups
+                        if OUTLET_PLACEHOLDER not in group)
+    if match != "regex" and not (form or groups):
+        raise ValueError(f"empty phrase in a {match} rule")
+    return Rule(phrase, kind, match, max_words, gloss, form, regex, groups, anchors)
 
 
 def parse_rules(text: str) -> list[Rule]:
@@ -138,24 +156,14 @@ def parse_rules(text: str) -> list[Rule]:
     return rules
 
 
-def _has_seq(words: tuple[str, ...], seq: tuple[str, ...], inflected: bool = True) -> bool:
-    """``seq`` occurs in ``words``; with ``inflected`` its last word may carry a suffix
-    (ফেসবুক finds ফেসবুকে)."""
-    n = len(seq)
-    if not n:
-        return False
-    for i in range(len(words) - n + 1):
-        if words[i:i + n - 1] != seq[:-1]:
-            continue
-        last = words[i + n - 1]
-        if last == seq[-1] or (inflected and last.startswith(seq[-1])):
-            return True
-    return False
-
-
 def _boundary(text: str, at: int) -> bool:
     """True when ``text`` has no word character at ``at`` (end of text, space, punctuation)."""
     return at >= len(text) or unicodedata.category(text[at])[0] not in "LMN"
+
+
+@functools.lru_cache(maxsize=256)
+def _name_alternatives(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_spaced_words(name)[:-1] for name in names if name.strip())
 
 
 class PhraseBook:
@@ -184,17 +192,28 @@ class PhraseBook:
         rule = self._by_key.get(line_key(line) if key is None else key)
         if rule is not None:
             return rule
-        # Rules other than `line` have word limits: long lines (prose) need no further look.
-        if not self._other or word_count(line) > self._max_words + 5:
+        count = word_count(line)
+        if count > self._max_words:  # long lines (prose) need no further look
             return None
-        form = loose(line)
-        if not form:
-            return None
-        words = _word_seq(line)
+        low = nfc(line).casefold()
+        form: str | None = None
+        words: str | None = None
         for rule in self._other:
-            if rule.max_words and len(words) > rule.max_words:
+            if rule.max_words and count > rule.max_words:
                 continue
-            if self._matches(rule, line, form, words, outlet_names):
+            if not all(any(a in low for a in group) for group in rule.anchors):
+                continue
+            if form is None:
+                form = loose(line)
+                if not form:
+                    return None
+            if rule.match in ("contains", "all"):
+                if rule.match == "all" and any(q in low for q in _QUOTES):
+                    continue
+                words = _spaced_words(form) if words is None else words
+                if self._words_match(rule, words, tuple(outlet_names)):
+                    return rule
+            elif self._form_matches(rule, form):
                 return rule
         return None
 
@@ -206,8 +225,7 @@ class PhraseBook:
         return rule.kind if rule is not None and rule.kind in HEADING_KINDS else None
 
     @staticmethod
-    def _matches(rule: Rule, line: str, form: str, words: tuple[str, ...],
-                 outlet_names: Iterable[str]) -> bool:
+    def _form_matches(rule: Rule, form: str) -> bool:
         if rule.match == "prefix":
             return form.startswith(rule.form) and (
                 rule.form.endswith(":") or _boundary(form, len(rule.form))
@@ -220,26 +238,20 @@ class PhraseBook:
             return last.startswith(rule.form) and (
                 rule.form.endswith(":") or _boundary(last, len(rule.form))
             )
+        return rule.regex is not None and rule.regex.fullmatch(form) is not None
+
+    @staticmethod
+    def _words_match(rule: Rule, words: str, outlet_names: tuple[str, ...]) -> bool:
         if rule.match == "contains":
-            return _has_seq(words, rule.groups[0][0], inflected=False)
-        if rule.match == "regex":
-            return rule.regex is not None and rule.regex.fullmatch(form) is not None
-        if rule.match == "all":
-            if any(q in line for q in _QUOTES):
+            return rule.groups[0][0] in words
+        for group in rule.groups:
+            alternatives: tuple[str, ...] = group
+            if OUTLET_PLACEHOLDER in group:
+                alternatives = tuple(a for a in group if a != OUTLET_PLACEHOLDER)
+                alternatives += _name_alternatives(outlet_names)
+            if not any(alt in words for alt in alternatives):
                 return False
-            return all(_group_found(group, words, outlet_names) for group in rule.groups)
-        return False
-
-
-def _group_found(group: tuple[tuple[str, ...], ...], words: tuple[str, ...],
-                 outlet_names: Iterable[str]) -> bool:
-    for seq in group:
-        if seq == (OUTLET_PLACEHOLDER,):
-            if any(_has_seq(words, _word_seq(name)) for name in outlet_names if name.strip()):
-                return True
-        elif seq and _has_seq(words, seq):
-            return True
-    return False
+        return True
 
 
 def load_phrasebook_file(path: Path) -> PhraseBook:
@@ -264,7 +276,7 @@ class _OutletLines:
     """What the learner knows about one outlet."""
 
     pages: float = 0.0
-    # compare_key -> [pages seen on (decayed), a sample of the line as printed]
+    # compare_key -> [pages seen on (decayed), the line as printed ("" until seen twice)]
     lines: dict[str, list[Any]] = field(default_factory=dict)
     urls: deque[str] = field(default_factory=deque)
     url_set: set[str] = field(default_factory=set)
@@ -286,7 +298,7 @@ class TemplateStore:
     """
 
     def __init__(self, min_share: float = 0.5, min_pages: int = 3, max_words: int = 30,
-                 window: int = 400, max_lines: int = 3000):
+                 window: int = 400, max_lines: int = 2000):
         self.min_share = min_share
         self.min_pages = max(1, min_pages)
         self.max_words = max_words
@@ -315,9 +327,10 @@ class TemplateStore:
             seen.add(key)
             entry = state.lines.get(key)
             if entry is None:
-                state.lines[key] = [1.0, line]
+                state.lines[key] = [1.0, ""]  # most lines are seen once: keep no text for them
             else:
                 entry[0] += 1.0
+                entry[1] = entry[1] or line
         state.pages += 1.0
         if state.pages >= self.window:
             self._decay(state)

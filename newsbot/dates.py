@@ -331,9 +331,13 @@ class _Invalid(Exception):
     """A date-shaped token that is not a real date or time."""
 
 
+# "০৯: ১৫" and "০৯ :১৫": some outlets space the colon of a time.
+_SPACED_COLON_RE = re.compile(r"(?<=\d)\s*:\s+(?=\d{2}(?!\d))|(?<=\d)\s+:(?=\d{2}(?!\d))")
+
+
 def _normalise(text: str) -> str:
     s = _nfc(text[:MAX_INPUT_CHARS]).translate(_TRANSLATE)
-    return _WS_RE.sub(" ", _nfc(s)).strip()
+    return _SPACED_COLON_RE.sub(":", _WS_RE.sub(" ", _nfc(s)).strip())
 
 
 def _offset(sign: str, hours: str, minutes: str | None) -> timezone:

@@ -239,7 +239,7 @@ def start(workdir: Path, env: dict[str, str], outlets: str, *args: str) -> subpr
     )
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:
+def wait_for(predicate: Callable[[], Any], timeout: float = 120, what: str = "condition") -> Any:
     """Poll ``predicate`` every 20 ms until it returns something true."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -248,6 +248,15 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 60, what: str = "con
             return value
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def why(proc: subprocess.CompletedProcess[str]) -> str:
+    """What to show when a crawl's exit code is not the expected one: its ERROR and WARNING
+    lines, tracebacks, and the end of its log."""
+    log = proc.stderr or ""
+    lines = [ln for ln in log.splitlines() if "] ERROR:" in ln or "] WARNING:" in ln
+             or "Error" in ln or "Traceback" in ln]
+    return f"exit {proc.returncode}\n" + "\n".join(lines[:40]) + "\n...\n" + log[-1500:]
 
 
 def kill(proc: subprocess.Popen[str]) -> None:

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import collections
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from newsbot.sampleweb import expected
+from newsbot.sampleweb import SampleWebServer, expected, serve
 from newsbot.urls import canonicalize_url
 from tests.crawling import CrawlResult, run_crawl
 
 
 @pytest.fixture(scope="module")
-def crawl(sample_web: str, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
-    result = run_crawl(tmp_path_factory.mktemp("crawl"), sample_web)
+def server() -> Iterator[SampleWebServer]:
+    """A sample-web server of this module's own, so its access log holds one crawl only."""
+    with serve(port=0) as web:
+        yield web
+
+
+@pytest.fixture(scope="module")
+def crawl(server: SampleWebServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
+    result = run_crawl(tmp_path_factory.mktemp("crawl"), server.base_url)
     assert result.returncode == 0, result.log[-3000:]
     return result
 
@@ -66,13 +75,28 @@ def test_no_non_article_page_is_in_the_feed(items: list[dict[str, Any]]) -> None
 
 
 def test_robots_disallowed_page_is_never_requested(
-    crawl: CrawlResult, summary: dict[str, Any]
+    server: SampleWebServer, crawl: CrawlResult, summary: dict[str, Any]
 ) -> None:
     disallowed = expected.robots_disallowed_urls()
     assert disallowed
+    requested = {(host, path) for host, path, _ in server.access_log}
     for url in disallowed:
-        assert url not in crawl.log.replace("<GET ", "<GET")
+        parts = urlsplit(url)
+        assert (parts.hostname, parts.path) not in requested
+    # The spider did want them: robots.txt is what stopped it.
     assert summary["stats"].get("robotstxt/forbidden", 0) >= len(disallowed)
+
+
+def test_every_request_carries_the_honest_user_agent(
+    server: SampleWebServer, crawl: CrawlResult
+) -> None:
+    agents = {agent for _, _, agent in server.access_log}
+    assert agents == {
+        "newsbot/0.1.0 (Bengali news corpus crawler; +mailto:newsbot-operator@localhost)"
+    }
+    robots = [path for _, path, _ in server.access_log if path == "/robots.txt"]
+    hosts = {host for host, _, _ in server.access_log}
+    assert len(robots) == len(hosts)
 
 
 def test_duplicate_urls_collapse_to_one_article(items: list[dict[str, Any]]) -> None:

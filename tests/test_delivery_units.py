@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from botocore import exceptions as bx
+from scrapy.extensions.feedexport import apply_uri_params
 from scrapy.settings import Settings
 
 from newsbot.delivery.addon import DeliveryAddon, s3_feed_uri
@@ -27,7 +28,6 @@ from newsbot.delivery.targets import (
     split_s3_uri,
 )
 from newsbot.delivery.uri import feed_uri_params, has_batch_placeholder, time_params
-from newsbot.runlock import RunLock
 from newsbot.state import SQLiteStateStore, fingerprint
 from tests.s3server import MotoServer, moto  # noqa: F401  (fixture)
 
@@ -59,11 +59,11 @@ def test_feed_uri_params_fill_scrapy_params() -> None:
         crawler = None
 
     params = feed_uri_params({"batch_id": 2, "name": "bn_world"}, Spider())  # type: ignore[arg-type]
-    uri = s3_feed_uri("bkt", "corpus/world/", gzip=True, batched=True) % params
+    uri = apply_uri_params(s3_feed_uri("bkt", "corpus/world/", gzip=True, batched=True), params)
     assert re.fullmatch(
         r"s3://bkt/corpus/world/bn_world/\d{4}/\d\d/\d\d/\d{8}T\d{6}Z-00002\.jsonl\.gz", uri
     ), uri
-    local = "feeds/%(name)s/%(date)s/%(stamp)s.jsonl" % params
+    local = apply_uri_params("feeds/%(name)s/%(date)s/%(stamp)s.jsonl", params)
     assert re.fullmatch(r"feeds/bn_world/\d{4}-\d\d-\d\d/\d{8}T\d{6}Z\.jsonl", local), local
 
 
@@ -295,12 +295,15 @@ def test_crash_after_s3_upload_is_not_uploaded_twice(
     assert set(store2.delivered_urls()) == {x["canonical_url"] for x in LINES}
 
 
-def test_failed_target_is_not_retried_in_the_same_run(tmp_path: Path) -> None:
+def test_failed_target_is_not_retried_in_the_same_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in MotoServer().env(AWS_ENDPOINT_URL="http://127.0.0.1:9").items():
+        monkeypatch.setenv(key, value)
     ctx, _ = context_for(
         tmp_path, AWS_ENDPOINT_URL="http://127.0.0.1:9", NEWSBOT_S3_MAX_ATTEMPTS=1,
         NEWSBOT_S3_CONNECT_TIMEOUT=2,
     )
-    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     entries = [spooled(ctx.spool, f"s3://bkt/k{i}.jsonl", jsonl(LINES)) for i in range(2)]
     ctx.seal(entries)
     with pytest.raises(DeliveryError) as first:
@@ -310,16 +313,3 @@ def test_failed_target_is_not_retried_in_the_same_run(tmp_path: Path) -> None:
         ctx.deliver(entries[1])
     assert second.value.skipped
     assert len(ctx.spool.sealed()) == 2
-
-
-def test_run_lock_is_exclusive(tmp_path: Path) -> None:
-    from newsbot.runlock import LockHeld, held_here
-
-    path = tmp_path / "run.lock"
-    with RunLock(path):
-        assert held_here(path)
-        with pytest.raises(LockHeld, match=f"pid {os.getpid()}"):
-            RunLock(path).acquire()
-    assert not held_here(path)
-    with RunLock(path):
-        pass

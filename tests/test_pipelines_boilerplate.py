@@ -138,9 +138,20 @@ def test_outlet_placeholder_needs_the_articles_own_outlet() -> None:
     assert book.classify(line, ["কালের কণ্ঠ"]) is None
 
 
-def test_rules_file_rejects_unknown_match_mode() -> None:
+def test_rules_file_rejects_unknown_match_mode_and_kind() -> None:
+    header = "phrase\tkind\tmatch\tmax_words\tgloss\n"
     with pytest.raises(ValueError, match="unknown match mode"):
-        parse_rules("phrase\tkind\tmatch\tmax_words\tgloss\nএকটি\tprompt\tfuzzy\t0\tx\n")
+        parse_rules(header + "একটি\tprompt\tfuzzy\t0\tx\n")
+    with pytest.raises(ValueError, match="line 2: unknown kind"):
+        parse_rules(header + "একটি\tmarkr\tline\t0\tx\n")
+
+
+def test_bundled_phrase_file_keeps_a_gloss_for_every_rule() -> None:
+    rules = load_phrasebook().rules
+    assert len(rules) > 80
+    assert all(rule.gloss.strip() for rule in rules)
+    kinds = {rule.kind for rule in rules}
+    assert {"marker", "also_read", "desk", "caption", "attribution", "byline", "ad"} <= kinds
 
 
 # ---------------------------------------------------------------- learned template lines
@@ -262,3 +273,26 @@ def test_decay_forgets_one_off_lines_and_keeps_templates() -> None:
     assert state.pages < 10
     assert store.templates("x") == ["প্রতি পাতার লাইন"]
     assert len(state.lines) < 10
+
+
+def test_matching_is_unicode_and_spacing_tolerant() -> None:
+    book = load_phrasebook()
+    precomposed = "সূত্র: \u09b0\u09df\u099f\u09be\u09b0\u09cd\u09b8"  # রয়টার্স with U+09DF
+    assert book.classify(precomposed).kind == "attribution"
+    assert book.classify("আন্তর্জাতিক\u00a0 ডেস্ক।").kind == "desk"
+    assert book.classify("প্রকাশ: ২৭ নভেম্বর ২০২৬, ০৯:১৫ পিএম").kind == "dateline"
+    assert book.classify("২৭ নভেম্বর ২০২৬, ০৯:১৫ পিএম").kind == "dateline"
+    assert book.classify("সাবস্ক্রাইব করুন আমাদের চ্যানেলে").kind == "promo"
+    # `contains` wants the whole words: "সাবস্ক্রাইব করুনি" is not "সাবস্ক্রাইব করুন".
+    assert book.classify("সাবস্ক্রাইব করুনি তিনি") is None
+
+
+def test_stats_count_every_removal_by_kind() -> None:
+    body = ["অনলাইন ডেস্ক", P1, "ছবি: এএফপি", "শেয়ার করুন", P2, "সূত্র: রয়টার্স",
+            "সর্বাধিক পঠিত", "ভিসা পদ্ধতি পুরোপুরি তুলে নিলো যে দেশ"]
+    out, stats = clean(body)
+    assert out.body == [P1, P2]
+    removed = {k.rsplit("/", 1)[-1]: v for k, v in stats.get_stats().items()
+               if k.startswith("newsbot/boilerplate/removed/")}
+    assert removed == {"desk": 1, "caption": 1, "share": 1, "attribution": 1, "marker": 1,
+                       "after_marker": 1}

@@ -91,4 +91,14 @@ def test_langdetect_reads_only_the_capped_text(monkeypatch: pytest.MonkeyPatch) 
 def test_script_share_setting() -> None:
     text = EN + " " + BN  # about a third of the letters are Bengali
     assert detect_language(text)[2] == "langdetect"
-    assert detect_language(text, script_share=0.2)[:1] == ("bn",)
+    assert detect_language(text, min_share=0.2)[:1] == ("bn",)
+
+
+def test_script_share_matches_text_bengali_share() -> None:
+    from newsbot.pipelines.language import script_share
+    from newsbot.text import bengali_share, letter_count
+
+    for text in (BN, EN, BN + " " + EN, "১২৩৪ টাকা, ৫৬%", "র\u200d্যাব ও পুলিশ।"):
+        letters, share = script_share(text)
+        assert letters == letter_count(text)
+        assert abs(share - bengali_share(text)) < 1e-9

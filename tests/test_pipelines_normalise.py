@@ -70,3 +70,37 @@ def test_dict_items_work_too() -> None:
     item = {"title": "  গাজা ", "body": ["এক  দুই", ""], "related_links": []}
     out = NormalisePipeline({}, None).process_item(item)
     assert out == {"title": "গাজা", "body": ["এক দুই"], "related_links": []}
+
+
+def test_already_clean_shortcut_is_exact() -> None:
+    """The fast path trusts text built from NFC_SAFE_CHARS without NFC_UNSAFE_PAIRS: check every
+    such character and every pair of them against real NFC."""
+    import re
+
+    from newsbot.text import NFC_SAFE_CHARS, NFC_UNSAFE_PAIRS
+
+    safe = re.compile(f"[{NFC_SAFE_CHARS}]")
+    unsafe = re.compile(NFC_UNSAFE_PAIRS)
+    chars = [chr(c) for c in range(0x20, 0x2100) if safe.fullmatch(chr(c))]
+    assert len(chars) > 300
+    for ch in chars:
+        assert unicodedata.normalize("NFC", ch) == ch
+    for a in chars:
+        for b in chars:
+            pair = a + b
+            if unicodedata.normalize("NFC", pair) != pair:
+                assert unsafe.search(pair), f"{a!r}{b!r} changes under NFC"
+
+
+def test_shortcut_and_full_path_agree_on_bengali_text() -> None:
+    from newsbot.text import clean_line
+
+    samples = [
+        "মঙ্গলবার রাশিয়া পৌঁছেছেন কিম।",
+        "মঙ্গলবার রাশি\u09dfা পৌঁছেছেন কিম।",  # precomposed য়
+        "কো\u09c7\u09beন",  # ো written as two signs
+        " সামনে ফাঁকা", "পেছনে ফাঁকা ", "দুই  ফাঁকা", "ট্যাব\tচিহ্ন",
+        f"{RAB} ও ZWNJ কি\u200cনা", "‘উদ্ধৃতি’ — ড্যাশ … ৳১০০",
+    ]
+    for text in samples:
+        assert normalise_text(text) == clean_line(text)

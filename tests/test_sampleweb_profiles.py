@@ -95,6 +95,10 @@ def test_article_url_patterns_split_articles_from_other_pages() -> None:
         assert any(p.search(art.canonical_url) for p in patterns[art.outlet_id]), art.url
     for url in expected.non_article_urls():
         assert not any(p.search(url) for ps in patterns.values() for p in ps), url
+    # links a crawler must meet and handle (robots, 404, redirect) look like articles
+    for url in [*expected.robots_disallowed_urls(), *expected.not_found_urls(),
+                *expected.redirects()]:
+        assert any(p.search(url) for ps in patterns.values() for p in ps), url
 
 
 def test_profiles_extract_every_article(pages: dict[str, Any]) -> None:
@@ -117,7 +121,8 @@ def test_profiles_extract_every_article(pages: dict[str, Any]) -> None:
         assert first(doc, version["desk"]) == ([art.desk] if art.desk else []), art.url
         if art.outlet_id != "songkolon":
             assert first(doc, version["updated"])[:1] == ([art.updated] if art.updated else [])
-            assert first(doc, version["image_caption"]) == [art.image_caption], art.url
+            caption = [art.image_caption] if art.image_caption else []
+            assert first(doc, version["image_caption"]) == caption, art.url
         related: list[tuple[str, str]] = []
         for rule in version["related"]:
             for item in sel(doc, rule["item"]):

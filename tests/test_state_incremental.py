@@ -15,7 +15,7 @@ from newsbot.sampleweb import expected
 from newsbot.sampleweb.model import load
 from newsbot.sampleweb.server import serve
 from newsbot.state import SQLiteStateStore, parse_time
-from tests.s3server import env_for, local_feed_records, run
+from tests.s3server import env_for, local_feed_records, run, why
 
 OUTLET = "prothomalo"
 
@@ -25,7 +25,7 @@ def summary(workdir: Path) -> dict[str, Any]:
 
 
 def new_records(workdir: Path, before: set[Path]) -> list[dict[str, Any]]:
-    paths = {p for p in (workdir / "feeds").rglob("*.jsonl") if not p.name.endswith("rejects.jsonl")}
+    paths = {p for p in feed_paths(workdir) if not p.name.endswith("rejects.jsonl")}
     records = []
     for path in sorted(paths - before):
         records += [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
@@ -40,7 +40,9 @@ def feed_paths(workdir: Path) -> set[Path]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     workdir = tmp_path_factory.mktemp("incremental")
     base = load()
-    wanted = [a for a in expected.expected_articles(base) if a.lang == "bn" and a.outlet_id == OUTLET]
+    wanted = [
+        a for a in expected.expected_articles(base) if a.lang == "bn" and a.outlet_id == OUTLET
+    ]
     changed = copy.deepcopy(base)
     target = next(a for a in changed.articles.values() if a.url == wanted[0].url)
     target.body = [*target.body[:-1], target.body[-1] + " সংশোধনী: তথ্যটি হালনাগাদ করা হয়েছে।"]
@@ -70,7 +72,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_first_run_emits_every_article_as_revision_zero(runs: dict[str, Any]) -> None:
     proc, records, summ = runs["run1"]
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
     assert sorted(r["canonical_url"] for r in records) == sorted(
         a.canonical_url for a in runs["wanted"]
     )
@@ -80,7 +82,7 @@ def test_first_run_emits_every_article_as_revision_zero(runs: dict[str, Any]) ->
 
 def test_second_run_emits_only_the_changed_article_as_a_revision(runs: dict[str, Any]) -> None:
     proc, records, summ = runs["run2"]
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
     assert [(r["canonical_url"], r["revision"]) for r in records] == [(runs["changed_url"], 1)]
     assert "সংশোধনী" in records[0]["body"][-1]
     assert summ["items"]["unchanged"] == len(runs["wanted"]) - 1
@@ -103,7 +105,7 @@ def test_state_keeps_fingerprints_and_times(runs: dict[str, Any]) -> None:
 
 def test_old_delivered_articles_are_not_refetched_listings_are(runs: dict[str, Any]) -> None:
     proc, records, summ = runs["run3"]
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
     assert records == []
     now = datetime.now(UTC)
     old = [

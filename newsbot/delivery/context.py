@@ -45,7 +45,7 @@ class FeedResult:
     """What happened to one feed file."""
 
     uri: str
-    status: str  # "stored" | "spooled" | "lost"
+    status: str  # "stored" | "spooled" (kept for later) | "failed" | "lost" (data gone)
     origin: str = "run"  # "run": written by this run; "spool": left by an earlier run
     items: int | None = None
     error: str | None = None
@@ -231,20 +231,20 @@ class DeliveryContext:
             first = not self.error_logged and not exc.skipped
             if first:
                 self.error_logged = True
-        where = f"the spool ({self.spool.dir})" if entry is not None else "nowhere"
-        if first:
-            logger.error(
-                "Feed delivery failed: %s: %s. The feed is kept complete in %s and will be "
-                "stored by the next run or by `python -m newsbot deliver`.",
-                uri,
-                exc,
-                where,
+        if entry is not None:
+            kept = (
+                f"The feed is kept complete in the spool ({self.spool.dir}) and will be stored "
+                "by the next run or by `python -m newsbot deliver`."
             )
         else:
-            logger.warning("Feed %s not stored (%s); kept in %s", uri, exc, where)
+            kept = "Nothing was stored."
+        if first:
+            logger.error("Feed delivery failed: %s: %s. %s", uri, exc, kept)
+        else:
+            logger.warning("Feed %s not stored (%s). %s", uri, exc, kept)
         result = FeedResult(
             uri,
-            "spooled" if entry is not None else "lost",
+            "spooled" if entry is not None else "failed",
             origin,
             entry.items if entry else None,
             str(exc),
@@ -282,6 +282,11 @@ class DeliveryContext:
                 results.append(self.deliver(entry, origin="spool"))
             except DeliveryError as exc:
                 results.append(self.report_failure(exc, entry, origin="spool"))
+        if entries:
+            stored = sum(1 for r in results if r.status == "stored")
+            logger.info(
+                "Stored %d of %d spooled feed file(s) before crawling", stored, len(entries)
+            )
         return results
 
     def pending_count(self) -> int:

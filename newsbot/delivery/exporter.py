@@ -82,7 +82,18 @@ class DeliveryFeedExporter(FeedExporter):
 
     async def open_spider(self, spider: Spider) -> None:  # type: ignore[override]
         """Store what earlier runs left in the spool, then open the feeds."""
-        await run_in_thread(self.context.flush)
+        try:
+            await run_in_thread(self.context.flush)
+        except Exception as exc:
+            # e.g. an unreadable state store: the crawl goes on, its feed is spooled as usual,
+            # and the run ends with the delivery-failed exit code.
+            logger.debug("Spool flush failed", exc_info=True)
+            self.context.report_failure(
+                DeliveryError(f"could not process the spool: {type(exc).__name__}: {exc}"),
+                None,
+                origin="spool",
+                uri=str(self.context.spool.dir),
+            )
         super().open_spider(spider)
 
     # -- closing ---------------------------------------------------------------------------------

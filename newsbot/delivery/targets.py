@@ -9,6 +9,7 @@ that carry credentials are refused. Error messages never contain them.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 from abc import ABC, abstractmethod
@@ -148,9 +149,17 @@ class S3Config:
         )
 
     def client(self) -> Any:
-        """A botocore S3 client with this configuration."""
+        """A botocore S3 client with this configuration.
+
+        botocore's DEBUG log shows signed request headers (with the access key id); it is held
+        at INFO whatever the crawl's log level."""
         import botocore.session
         from botocore.config import Config
+
+        for name in ("botocore", "boto3", "s3transfer"):
+            quiet = logging.getLogger(name)
+            if quiet.getEffectiveLevel() < logging.INFO:
+                quiet.setLevel(logging.INFO)
 
         session = botocore.session.get_session()
         return session.create_client(

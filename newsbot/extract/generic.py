@@ -1,11 +1,30 @@
-"""Generic article-body extraction for pages of outlets without a profile.
+"""Generic article-body extraction, for pages of outlets that have no profile.
 
-Built on trafilatura (fast mode, tree parsed once with lxml), with our own handling around it.
+The body comes from trafilatura, run in fast mode on a tree parsed once with lxml, with our own
+handling around it:
+
+* before: elements trafilatura would delete anyway are dropped first (this makes its many
+  per-element XPath passes cheaper), then related-story and tag lists (link-dense lists,
+  breadcrumbs), hidden blocks, site headers and embedded social posts are removed;
+* the full (slower) trafilatura cascade runs only when the fast result misses most of the
+  page's long paragraphs or is nearly empty; long paragraphs it still misses are taken back
+  when they sit in containers shaped like those of the extracted ones (a body split into
+  chunks by ads or inline boxes);
+* after: paragraphs that are page furniture in any language (labels, read-more prompts, photo
+  credits, copyright, reading times, date and byline lines, newsletter/app promos, tweet
+  signatures) and a repeated headline are dropped, a standfirst that the page shows (it
+  matches the meta description) is restored when missing, and a page with no visible body
+  falls back to JSON-LD ``articleBody`` or the description.
+
+Tokenisation never relies on ``\\w`` alone: Bengali vowel signs are not word characters.
 """
 
 from __future__ import annotations
 
+import bisect
+import collections
 import copy
+import itertools
 import logging
 import re
 import unicodedata
@@ -15,19 +34,27 @@ from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from newsbot.extract.metadata import jsonld_article_body
+
 log = logging.getLogger(__name__)
 
 MAX_HTML_CHARS = 8_000_000
+# a page whose fast extraction holds fewer long paragraphs than this share of the page's long
+# <p> elements gets the full trafilatura cascade
+MIN_COVERAGE = 0.35
+MIN_BODY_CHARS = 250
+LONG_P_CHARS = 100
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
-    """Parse HTML into an lxml tree, or return None for empty, binary or oversized input."""
+    """Parse a page into an lxml tree (trafilatura's loader); None for empty, binary or
+    oversized input."""
     if not html:
         return None
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", "replace")
+    if isinstance(html, (bytes, bytearray)):
+        html = bytes(html).decode("utf-8", "replace")
     if not isinstance(html, str) or len(html) > MAX_HTML_CHARS:
         return None
     head = html[:4096]
@@ -42,27 +69,126 @@ def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     return tree
 
 
-_WS = re.compile(r"\s+")
-_BLOCKS = {"p", "head", "item", "row", "quote", "list", "table", "code", "lb", "div", "list"}
+# ---------------------------------------------------------------------------------------------
+# Tree preparation, in one pass over the elements
+
+# Elements trafilatura deletes anyway (head is emptied except for JSON-LD, which its baseline
+# rescue reads).
+_DEAD_TAGS = (
+    "style", "noscript", "svg", "iframe", "template", "button", "select", "input", "textarea",
+    "label", "video", "audio", "canvas", "picture", "object", "embed", "map", "dialog",
+    "link", "meta", "source", "use", "math", "title", "base",
+)
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "menu"})
+_PREPARE_TAGS = ("script", "nav", "footer", "aside", "menu", "figure", "header", "blockquote",
+                 "head", "ul", "ol")
+_HAS_LONG_P = etree.XPath(
+    f"boolean(descendant-or-self::p[string-length(normalize-space(.)) > {LONG_P_CHARS}])"
+)
+_HAS_HEADLINE = etree.XPath(
+    "boolean(.//h1 | .//*[string-length(normalize-space(text()[1])) > 80])"
+)
+_COUNT_LONG_P = etree.XPath(f"count(//p[string-length(normalize-space(.)) > {LONG_P_CHARS}])")
+_EMBED_CLASS = re.compile(r"twitter-tweet|instagram|tiktok|embed", re.IGNORECASE)
 
 
-def _render(body: etree._Element) -> list[str]:
-    """Flatten trafilatura's output tree into paragraphs (list items and table rows apart)."""
+def _remove(el) -> None:
+    """Detach an element, keeping its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _link_share(el) -> tuple[int, float]:
+    """(text length, share of that text inside links) of an element."""
+    total = len(" ".join(el.text_content().split()))
+    if not total:
+        return 0, 0.0
+    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return total, min(1.0, linked / total)
+
+
+def _is_link_list(lst) -> bool:
+    """A list of related stories, tags or a breadcrumb: mostly link text, or several short
+    items most of which are links."""
+    items = [li for li in lst if li.tag == "li"]
+    if len(items) < 2:
+        return False
+    total, share = _link_share(lst)
+    if total == 0 or share >= 0.6:
+        return True
+    if len(items) >= 3 and total < 45 * len(items):
+        linked = sum(1 for li in items if _link_share(li)[1] >= 0.9)
+        return linked * 2 >= len(items)
+    return False
+
+
+def _prepare(tree) -> None:
+    """Drop dead elements and page furniture from ``tree`` (in place)."""
+    etree.strip_elements(tree, *_DEAD_TAGS, with_tail=False)
+    doomed, guarded, lists = [], [], []
+    for el in tree.iter(*_PREPARE_TAGS):
+        tag = el.tag
+        if tag == "script":
+            if (el.get("type") or "").strip().lower() != "application/ld+json":
+                doomed.append(el)
+        elif tag in _CHROME_TAGS:
+            guarded.append(el)
+        elif tag == "figure":
+            if el.find(".//table") is None:
+                doomed.append(el)
+        elif tag == "header":
+            if not _HAS_HEADLINE(el):
+                doomed.append(el)
+        elif tag == "blockquote":
+            if _EMBED_CLASS.search(el.get("class") or ""):
+                doomed.append(el)
+        elif tag == "head":
+            doomed.extend(child for child in el if child.tag != "script")
+        else:
+            lists.append(el)
+    for el in doomed:
+        _remove(el)
+    # kept when broken markup put the article inside them
+    for el in guarded:
+        if not _HAS_LONG_P(el):
+            _remove(el)
+    for lst in lists:
+        if _is_link_list(lst):
+            _remove(lst)
+
+
+# ---------------------------------------------------------------------------------------------
+# trafilatura and its output
+
+_BLOCKS = frozenset({"p", "head", "item", "row", "quote", "list", "table", "code", "lb", "div"})
+
+
+def _render(body) -> list[str]:
+    """Flatten trafilatura's output tree into paragraphs (list items and table rows apart,
+    cells joined by spaces, no list markers or table pipes)."""
     out: list[str] = []
     buf: list[str] = []
 
     def flush() -> None:
-        text = " ".join("".join(buf).split())
+        text = unicodedata.normalize("NFC", " ".join("".join(buf).split()))
         if text:
             out.append(text)
         buf.clear()
 
-    def walk(el: etree._Element) -> None:
-        tag = el.tag
-        block = tag in _BLOCKS
+    def walk(el) -> None:
+        block = el.tag in _BLOCKS
         if block:
             flush()
-        if tag == "cell":
+        elif el.tag == "cell":
             buf.append(" ")
         if el.text:
             buf.append(el.text)
@@ -70,10 +196,10 @@ def _render(body: etree._Element) -> list[str]:
             walk(child)
             if child.tail:
                 buf.append(child.tail)
-        if tag == "cell":
-            buf.append(" ")
         if block:
             flush()
+        elif el.tag == "cell":
+            buf.append(" ")
 
     for child in body:
         walk(child)
@@ -83,94 +209,7 @@ def _render(body: etree._Element) -> list[str]:
     return out
 
 
-# Elements trafilatura deletes anyway; dropping them first makes its many regex XPath passes
-# (evaluated per element) much cheaper.
-_DEAD_TAGS = (
-    "style", "noscript", "svg", "iframe", "template", "button", "select", "input", "textarea",
-    "label", "video", "audio", "canvas", "picture", "object", "embed", "map", "dialog", "menu",
-    "link", "meta", "source", "use", "math", "title", "base",
-)
-
-
-def _remove(el) -> None:
-    """Remove an element but keep its tail text."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
-
-
-# page chrome trafilatura deletes too; kept when broken markup put the article inside it
-_CHROME_XPATH = etree.XPath(
-    "//*[self::nav or self::footer or self::aside or self::menu]"
-    "[not(.//p[string-length(normalize-space(.)) > 100])]"
-)
-
-
-def _preclean(tree) -> None:
-    etree.strip_elements(tree, *_DEAD_TAGS, with_tail=False)
-    # JSON-LD stays: trafilatura's baseline rescue reads articleBody from it
-    for script in list(tree.iter("script")):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            _remove(script)
-    for el in _CHROME_XPATH(tree):
-        el.drop_tree()
-    for fig in list(tree.iter("figure")):
-        if fig.find(".//table") is None:
-            fig.drop_tree()
-
-
-_LONG_P = "p[string-length(normalize-space(.)) > 100]"
-_HIDDEN_XPATH = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or contains(@style, 'display:none')"
-    " or contains(@style, 'display: none') or contains(@style, 'visibility:hidden')]"
-    f"[not(descendant-or-self::{_LONG_P})]"
-)
-_HEADER_XPATH = etree.XPath(
-    "//header[not(.//h1)][not(.//*[string-length(normalize-space(text()[1])) > 80])]"
-)
-_EMBED_XPATH = etree.XPath(
-    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram')"
-    " or contains(@class, 'tiktok') or contains(@class, 'embed')]"
-)
-
-
-def _link_share(el) -> tuple[int, float]:
-    """(text length, share of it inside links) of an element."""
-    total = len(" ".join(el.text_content().split()))
-    if not total:
-        return 0, 0.0
-    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
-    return total, min(1.0, linked / total)
-
-
-def _prune_structure(tree) -> None:
-    """Remove related-story lists, hidden blocks, site headers and embedded posts."""
-    for xp in (_HIDDEN_XPATH, _HEADER_XPATH, _EMBED_XPATH):
-        for el in xp(tree):
-            _remove(el)
-    for lst in list(tree.iter("ul", "ol")):
-        items = [li for li in lst if li.tag == "li"]
-        if len(items) < 2 or lst.getparent() is None:
-            continue
-        total, share = _link_share(lst)
-        if total == 0 or share >= 0.6:
-            _remove(lst)
-        elif len(items) >= 3 and total < 45 * len(items):
-            # breadcrumbs and tag rows: short items, most of them links
-            linked = sum(1 for li in items if _link_share(li)[1] >= 0.9)
-            if linked * 2 >= len(items):
-                _remove(lst)
-
-
-def _run_trafilatura(tree, url: str, fast: bool):
+def _run_trafilatura(tree, url: str, fast: bool) -> list[str]:
     doc = bare_extraction(
         tree,
         url=url,
@@ -184,14 +223,21 @@ def _run_trafilatura(tree, url: str, fast: bool):
     return _render(doc.body)
 
 
+def _coverage(page_long_p: int, paras: list[str]) -> float | None:
+    """Long paragraphs in ``paras`` per long <p> of the page; None when the page has few."""
+    if page_long_p < 3:
+        return None
+    return min(1.0, sum(1 for p in paras if len(p) > LONG_P_CHARS) / page_long_p)
+
+
 # ---------------------------------------------------------------------------------------------
-# Line-level boilerplate: short lines that are page furniture in any language.
+# Line-level boilerplate: short lines that are page furniture, in many languages
 
 _I = re.IGNORECASE
 # a whole line that is only a label
 _LABEL_LINE = re.compile(
-    r"^(?:advertisement|advertising|anzeige|werbung|publicidad|publicité|annonse|reklame?|"
-    r"article content|recommended(?: videos| for you| articles| stories)?|"
+    r"^[■□▶►•*#]*\s*(?:advertisement|advertising|anzeige|werbung|publicidad|publicité|annonse|"
+    r"reklame?|article content|recommended(?: videos| for you| articles| stories)?|"
     r"read more|read next|more|see also|also read|related(?: articles| stories| news| content)?|"
     r"lesen sie (?:auch|mehr)|mehr zum thema|mehr dazu|ähnliche(?: artikel| themen)?|"
     r"noticias? relacionadas?|te puede interesar|à lire aussi|lire aussi|les også|läs också|"
@@ -200,9 +246,11 @@ _LABEL_LINE = re.compile(
     r"comments?|kommentar(?:e|er)?(?: abgeben)?|comentarios?|commentaires?|"
     r"follow us|folgen sie uns|copy link|link kopieren|print|drucken|skip to (?:main )?content|"
     r"zum inhalt springen|hauptinhalt|headline|embed|listen|listen to (?:this )?article|"
-    r"artikel anhören|hören|vorlesen|"
+    r"artikel anhören|vorlesen|関連記事|関連キーワード|関連ニュース|おすすめ情報|관련기사|"
+    r"相关新闻|分享|評論|评论|"
     r"আরও পড়ুন|আরো পড়ুন|আরও খবর|আরো খবর|সম্পর্কিত খবর|সংশ্লিষ্ট খবর|এই বিভাগের আরও খবর|"
-    r"শেয়ার করুন|বিজ্ঞাপন|মন্তব্য|লিংক কপি করুন|ফলো করুন)\s*[:：.!»>›→-]*$",
+    r"আরও পড়তে পারেন|আরো পড়তে পারেন|সম্পর্কিত বিষয়|লেখা|লেখক|लेखक|"
+    r"শেয়ার করুন|বিজ্ঞাপন|মন্তব্য|লিংক কপি করুন|ফলো করুন)\s*[:：.,!»>›→-]*$",
     _I,
 )
 # a "read more" prompt followed by a headline
@@ -219,19 +267,25 @@ _READ_MORE_PREFIX = re.compile(
 )
 _CREDIT_PREFIX = re.compile(
     r"^\(?(?:photo|photos|foto|fotos|image|images|picture|pictures|bild|bilder|credit|credits|"
-    r"crédit|crédits|fotó|фото|ছবি|ছবিঃ|video|source|quelle|fuente|kilde|källa|kaynak|sumber|"
+    r"crédit|crédits|fotó|фото|ছবি|video|source|quelle|fuente|kilde|källa|kaynak|sumber|"
     r"fonte|সূত্র)\s*(?::|：|ঃ)",
+    _I,
+)
+# a caption: a line ending in a photo credit ("... ছবি: এএফপি", "... Photo: Reuters", "ফাইল ছবি")
+_CREDIT_SUFFIX = re.compile(
+    r"(?:^|[\s।.|(\[])(?:photo|photos|foto|fotos|image|bild|picture|фото|ছবি)\s*(?::|：|ঃ)\s*"
+    r"[^\s.!?।][^.!?।]{0,50}[)\]]?$|(?:ফাইল|প্রতীকী|সংগৃহীত) ছবি[)\]]?$|\bfile (?:photo|picture)$",
     _I,
 )
 _AGENCY_CREDIT = re.compile(
     r"getty ?images|shutterstock|imago|picture[ -]alliance|/afp\b|/reuters\b|/ap\b|/dpa\b|"
-    r"/epa\b|\bafp via\b|associated press\b",
+    r"/epa\b|\bafp via\b",
     _I,
 )
-_COPYRIGHT = re.compile(
-    r"^(?:<?\s*copyright|©|ⓒ|\(c\)\s)|all rights reserved|alle rechte vorbehalten|"
-    r"todos los derechos reservados|tous droits réservés|সর্বস্বত্ব সংরক্ষিত",
-    _I,
+_COPYRIGHT_START = re.compile(r"^(?:<?\s*copyright|©|ⓒ|\(c\)\s)", _I)
+_COPYRIGHT_PHRASES = (
+    "all rights reserved", "alle rechte vorbehalten", "todos los derechos reservados",
+    "tous droits réservés", "সর্বস্বত্ব সংরক্ষিত",
 )
 _READING_TIME = re.compile(
     r"^(?:lesedauer|lesezeit|reading time|temps de lecture|tiempo de lectura)?\s*:?\s*"
@@ -240,67 +294,78 @@ _READING_TIME = re.compile(
     r"^(?:lesedauer|lesezeit|reading time)\s*:",
     _I,
 )
-_PROMO_WORDS = re.compile(
-    r"newsletter|sign up|signup|sign-up|subscribe|subscription|abonnier|abonniere|abonnez|"
-    r"suscr[ií]b|suscripci|whatsapp[- ]kanal|whatsapp channel|google news|in your inbox|"
-    r"follow us|folgen sie uns|folge uns|follow .{1,40} on (?:twitter|facebook|instagram)\b|"
-    r"jetzt melden|fehler gefunden|support (?:our|independent) journalism|"
-    r"unterstützen sie (?:uns|unabhängigen)|donate|einloggen|log in|sign in|comment policy|"
-    r"before commenting|bookmark|affiliate|earn (?:us )?a commission|push-nachrichten|e-paper|"
-    r"our standards|trust principles|সাবস্ক্রাইব|ফলো করুন|গুগল নিউজ|ইউটিউব চ্যানেল",
+# phrases of newsletter, subscription, app, social-follow and comment prompts (lower case)
+_PROMO_PHRASES = (
+    "newsletter", "sign up", "signup", "sign-up", "subscribe", "subscription", "abonnier",
+    "abonnez", "suscrib", "suscríb", "suscripci", "whatsapp-kanal", "whatsapp kanal",
+    "whatsapp channel", "google news", "in your inbox", "follow us", "folgen sie uns",
+    "folge uns", "jetzt melden", "fehler gefunden", "support our journalism",
+    "support independent journalism", "unterstützen sie uns", "donate", "einloggen", "log in",
+    "sign in", "comment policy", "before commenting", "bookmark", "affiliate",
+    "earn a commission", "earn us a commission", "push-nachrichten", "e-paper", "our standards",
+    "trust principles", "সাবস্ক্রাইব", "ফলো করুন", "গুগল নিউজ", "নিউজলেটার", "অ্যাপ নামিয়ে নিন",
+    "অ্যাপ ডাউনলোড করুন",
+)
+# "our" next to a social platform: "join our Telegram channel", "আমাদের ফেসবুক পাতায়"
+_OUR_CHANNEL = re.compile(
+    r"(?:\bour|আমাদের)\W+(?:\w+\W+){0,3}(?:facebook|telegram|whatsapp|youtube|instagram|"
+    r"ফেসবুক|টেলিগ্রাম|হোয়াটসঅ্যাপ|ইউটিউব|ইনস্টাগ্রাম|ওয়েবসাইট)|"
+    r"(?:telegram|whatsapp|youtube|ফেসবুক|টেলিগ্রাম|হোয়াটসঅ্যাপ|ইউটিউব)\w*\W+(?:\w+\W+){0,3}"
+    r"(?:আমাদের সঙ্গে|আমাদের সাথে|with us)",
     _I,
 )
+_FOLLOW_ON = re.compile(r"follow .{1,40} on (?:twitter|facebook|instagram|x)\b", _I)
 _BYLINE = re.compile(
     r"^(?:by|von|from|por|par|di|af|av|door|przez|written by|reported by|text|"
     r"autor(?:in)?|author)\s*:?\s+(?=\w)",
     _I,
 )
+_BYLINE_JOINERS = frozenset({"und", "and", "y", "et", "&", "e", "og", "och", "i", "u"})
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*.{0,80}\(@\w+\)|pic\.twitter\.com/", _I)
 _HAS_WORDCHAR = re.compile(r"[^\W_]")
-_MONTHS = (
-    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july "
-    "august september october november december januar februar märz mai juni juli oktober "
-    "dezember janvier février mars avril juin juillet août septembre octobre novembre décembre "
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre "
-    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre "
-    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch "
-    "donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche "
-    "lunes martes miércoles jueves viernes sábado domingo uhr am pm gmt utc cet cest est edt "
-    "jst ist bst updated published posted stand aktualisiert veröffentlicht publicado "
-    "actualizado publié modifié mis à jour le de del den der um at on of | • · , - – — "
-    "জানুয়ারি ফেব্রুয়ারি মার্চ এপ্রিল মে জুন জুলাই আগস্ট সেপ্টেম্বর অক্টোবর নভেম্বর ডিসেম্বর "
-    "শনিবার রবিবার সোমবার মঙ্গলবার বুধবার বৃহস্পতিবার শুক্রবার প্রকাশ প্রকাশিত আপডেট সময় "
-    "güncelleme uppdaterad publicerad oppdatert publisert"
-)
-_DATE_WORDS = frozenset(unicodedata.normalize("NFC", _MONTHS).split())
+# words that may stand next to the numbers of a date line
+_DATE_VOCABULARY = """
+    jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july
+    august september october november december januar februar märz mai juni juli oktober
+    dezember janvier février mars avril juin juillet août septembre octobre novembre décembre
+    enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+    monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch
+    donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
+    lunes martes miércoles jueves viernes sábado domingo uhr am pm gmt utc cet cest est edt
+    jst ist bst updated published posted stand aktualisiert veröffentlicht publicado
+    actualizado publié modifié mis à jour le de del den der um at on of | • · , - – —
+    জানুয়ারি ফেব্রুয়ারি মার্চ এপ্রিল মে জুন জুলাই আগস্ট সেপ্টেম্বর অক্টোবর নভেম্বর ডিসেম্বর
+    শনিবার রবিবার সোমবার মঙ্গলবার বুধবার বৃহস্পতিবার শুক্রবার প্রকাশ প্রকাশিত আপডেট সময়
+    অপরাহ্ন পূর্বাহ্ন ভোর সকাল দুপুর বিকেল সন্ধ্যা রাত বঙ্গাব্দ
+    güncelleme uppdaterad publicerad oppdatert publisert
+"""
+_DATE_WORDS = frozenset(_DATE_VOCABULARY.split())
 _DIGIT = re.compile(r"\d")
-
-
-_DATE_TOKEN = re.compile(r"^[\d০-৯]{1,4}(?:[./:\-–][\d০-৯]{1,4}){0,2}(?:\.|h|am|pm|uhr)?$", _I)
+_DATE_TOKEN = re.compile(r"^\d{1,4}(?:[./:\-–]\d{1,4}){0,2}(?:\.|h|am|pm|uhr)?$", _I)
+_TAG = re.compile(r"<(script|style|iframe)\b[^>]*>.*?</\1\s*>|</?[a-zA-Z][^<>]{0,500}>", re.S)
 
 
 def _is_date_line(text: str, words: list[str]) -> bool:
-    if len(words) > 10 or len(text) > 80 or not any(_DIGIT.search(w) for w in words):
+    if len(words) > 10 or len(text) > 80 or not _DIGIT.search(text):
         return False
     for w in words:
         w = w.strip(".,:;()[]|•·").lower()
-        if not w or w in _DATE_WORDS:
-            continue
-        if not _DATE_TOKEN.match(w):
+        if w and w not in _DATE_WORDS and not _DATE_TOKEN.match(w):
             return False
     return True
 
 
 def _is_byline(text: str, words: list[str]) -> bool:
-    if len(words) > 8 or not _BYLINE.match(text) or text.rstrip()[-1:] in ".!?":
+    if len(words) > 8 or text[-1:] in ".!?" or not _BYLINE.match(text):
         return False
-    names = [w for w in words[1:] if w.lower() not in {"und", "and", "y", "et", "&", "e", "og"}]
+    names = [w for w in words[1:] if w.lower() not in _BYLINE_JOINERS]
     return bool(names) and all(w[:1].isupper() or w[:1] in ",:" for w in names)
 
 
 def is_boilerplate_line(text: str) -> bool:
-    """True if a body line is page furniture: a label, read-more prompt, credit, copyright,
-    reading time, date, byline, promo or embedded-tweet signature."""
+    """True if a body paragraph is page furniture: a label, read-more prompt, photo credit,
+    copyright line, reading time, date or byline line, promo, or tweet signature."""
     if not _HAS_WORDCHAR.search(text):
         return True
     if len(text) > 400:
@@ -309,56 +374,78 @@ def is_boilerplate_line(text: str) -> bool:
     n = len(words)
     if len(text) > 12 * n + 40:  # unspaced script (CJK): word counts say nothing
         n = len(text) // 4
-    if n <= 6 and _LABEL_LINE.match(text):
+    if n > 45:
+        return False
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    low = text.lower()
+    if any(p in low for p in _PROMO_PHRASES) or ("follow" in low and _FOLLOW_ON.search(low)):
         return True
-    if n <= 25 and _READ_MORE_PREFIX.match(text) and len(text) < 200:
+    if n <= 25 and _OUR_CHANNEL.search(low):
         return True
+    if _COPYRIGHT_START.match(text) or any(p in low for p in _COPYRIGHT_PHRASES):
+        return n <= 40
+    if n > 25:
+        return False
+    if _READ_MORE_PREFIX.match(text):
+        return len(text) < 200
     if n <= 14 and _CREDIT_PREFIX.match(text):
         return True
-    if n <= 10 and _AGENCY_CREDIT.search(text) and text.rstrip()[-1:] not in ".!?\"”“":
+    if n <= 10 and _AGENCY_CREDIT.search(text) and text[-1:] not in ".!?\"”“":
         return True
-    if n <= 40 and _COPYRIGHT.search(text):
+    if _CREDIT_SUFFIX.search(text):
         return True
-    if n <= 6 and _READING_TIME.search(text):
+    if n <= 6 and (_LABEL_LINE.match(text) or _READING_TIME.search(text)):
         return True
     if _is_date_line(text, words) or _is_byline(text, words):
         return True
-    if n <= 45 and _PROMO_WORDS.search(text):
+    if ("@" in text and _TWEET_SIGNATURE.search(text)) or "pic.twitter.com/" in low:
         return True
-    if n <= 30 and _TWEET_SIGNATURE.search(text):
-        return True
-    if n <= 3 and text.startswith("(") and text.endswith(")"):
-        return True
-    return False
+    return n <= 3 and text.startswith("(") and text.endswith(")")
 
 
-def _coverage(tree, paras: list[str]) -> float | None:
-    """Long paragraphs in `paras` per long <p> on the page; None when the page has few."""
-    page = int(tree.xpath("count(//p[string-length(normalize-space(.)) > 100])"))
-    if page < 3:
-        return None
-    return min(1.0, sum(1 for p in paras if len(p) > 100) / page)
+# ---------------------------------------------------------------------------------------------
+# Headline, standfirst, repair
 
-
-def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum() or unicodedata.category(ch) == "Mn")
-
-
+_KEY_DROP = re.compile(
+    r"[\s\u200b-\u200d\u2060\ufeff\u00ad.,;:!?।॥'\"‘’“”«»„()\[\]{}<>\-–—_/\\|*•·…]+"
+)
 _LEAD_BLOCKS = frozenset(
     {"p", "div", "h2", "h3", "h4", "li", "section", "header", "blockquote", "td", "article",
      "summary", "dd", "main", "body"}
 )
-_LEAD_SKIP = frozenset({"script", "style", "noscript", "template", "a", "title", "figcaption",
-                        "button", "label", "option", "textarea"})
+_LEAD_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "a", "title", "figcaption", "button", "label",
+     "option", "textarea"}
+)
+_META_TITLES = etree.XPath(
+    "(//meta[@property='og:title' or @name='twitter:title']/@content)[1]"
+    " | (//title)[1]//text() | (//h1)[1]//text()"
+)
+_META_DESCRIPTIONS = etree.XPath(
+    "//meta[@property='og:description' or @name='description'"
+    " or @name='twitter:description']/@content"
+)
+_TEXT_CONTAINING = etree.XPath("//body//text()[contains(., $p)]")
+_BODY_SPLIT = re.compile(r"\s*\n\s*")
+
+
+def _key(text: str) -> str:
+    """Comparison key: NFC, case-folded, without spacing and punctuation."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _KEY_DROP.sub("", text.casefold())
+
+
+def _title_keys(tree) -> set[str]:
+    """Keys of the page's headline as og:title, <title> and the first <h1> give it."""
+    keys = {_key(t) for t in _META_TITLES(tree)}
+    return {k for k in keys if len(k) >= 8}
 
 
 def _descriptions(tree) -> list[str]:
-    found = tree.xpath(
-        "//meta[@property='og:description' or @name='description'"
-        " or @name='twitter:description']/@content"
-    )
-    out = []
-    for d in found:
+    out: list[str] = []
+    for d in _META_DESCRIPTIONS(tree):
         d = " ".join(d.split())
         if len(d) >= 40 and d not in out:
             out.append(d)
@@ -366,7 +453,8 @@ def _descriptions(tree) -> list[str]:
 
 
 def _probes(desc: str) -> list[str]:
-    """Two word-aligned snippets of a description: its start and a piece from its middle."""
+    """Word-aligned snippets of a description to look for on the page: its start and a piece
+    from its middle (descriptions often carry a prefix the page does not show)."""
     words = desc.split()
     out = [" ".join(words[:8])]
     if len(words) >= 16:
@@ -375,10 +463,10 @@ def _probes(desc: str) -> list[str]:
 
 
 def _find_lead(tree, descriptions: list[str]) -> str | None:
-    """The visible standfirst: the page block that shows the meta description, if any."""
+    """The standfirst the page shows: the text block holding the meta description."""
     for desc in descriptions:
         for probe in _probes(desc):
-            for node in tree.xpath("//body//text()[contains(., $p)]", p=probe)[:5]:
+            for node in _TEXT_CONTAINING(tree, p=probe)[:5]:
                 el = node.getparent()
                 if el is not None and node.is_tail:
                     el = el.getparent()
@@ -394,19 +482,13 @@ def _find_lead(tree, descriptions: list[str]) -> str | None:
     return None
 
 
-def _title_keys(tree) -> set[str]:
-    """Comparison keys of the page's headline (og:title, <title>, first <h1>)."""
-    found = tree.xpath(
-        "(//meta[@property='og:title' or @name='twitter:title']/@content)[1]"
-        " | (//title)[1]//text() | (//h1)[1]//text()"
-    )
-    keys = {_key(t) for t in found}
-    return {k for k in keys if len(k) >= 8}
-
-
 def _clean(paras: list[str], title_keys: set[str]) -> list[str]:
     out = []
     for i, text in enumerate(paras):
+        if "<" in text and ">" in text:  # markup that arrived as text (JSON-LD, CMS bugs)
+            text = " ".join(_TAG.sub(" ", text).split())
+            if not text:
+                continue
         if is_boilerplate_line(text):
             continue
         if i < 4 and title_keys and len(text) < 300 and _key(text) in title_keys:
@@ -415,44 +497,121 @@ def _clean(paras: list[str], title_keys: set[str]) -> list[str]:
     return out
 
 
-def generic_body(html: str, url: str, *, tree=None) -> list[str]:
-    """Return the article body of an HTML page as paragraphs, in page order.
+def _path_signature(p) -> tuple:
+    """Tag and first class of a paragraph's three nearest ancestors."""
+    out = []
+    for a in itertools.islice(p.iterancestors(), 3):
+        classes = (a.get("class") or "").split()
+        out.append((a.tag, classes[0] if classes else ""))
+    return tuple(out)
 
-    `tree` may be a tree already parsed from `html` (it is not modified). Never raises:
-    bad input gives [].
+
+def _recover_siblings(tree, paras: list[str]) -> list[str]:
+    """Add long paragraphs the extraction missed that sit in containers shaped like the ones
+    holding two or more extracted paragraphs (same tags and classes up three levels, same
+    <article>): article text split into chunks by ads or inline boxes. In page order."""
+    keys = [_key(p) for p in paras]
+    offsets, pos = [], 0
+    for k in keys:
+        offsets.append(pos)
+        pos += len(k)
+    joined = "".join(keys)  # a <p> split at <br> spans several extracted paragraphs
+    longs = []
+    for p in tree.iter("p"):
+        text = " ".join(p.text_content().split())
+        if len(text) >= LONG_P_CHARS:
+            found = joined.find(_key(text))
+            idx = bisect.bisect_right(offsets, found) - 1 if found >= 0 else None
+            longs.append((p, text, idx, _path_signature(p)))
+    counts = collections.Counter(sig for _, _, i, sig in longs if i is not None)
+    shapes = {sig for sig, n in counts.items() if n >= 2}
+    if not shapes:
+        return paras
+    articles = {next(p.iterancestors("article"), None)
+                for p, _, i, sig in longs if i is not None and sig in shapes}
+    inserts: dict[int, list[str]] = {}
+    last = -1
+    for p, text, idx, sig in longs:
+        if idx is not None:
+            last = max(last, idx)
+        elif (
+            sig in shapes
+            and next(p.iterancestors("article"), None) in articles
+            and not is_boilerplate_line(text)
+        ):
+            inserts.setdefault(last, []).append(unicodedata.normalize("NFC", text))
+    if not inserts:
+        return paras
+    out = list(inserts.get(-1, []))
+    for i, text in enumerate(paras):
+        out.append(text)
+        out.extend(inserts.get(i, []))
+    return out
+
+
+def _repair(tree, descriptions: list[str]) -> list[str]:
+    """A body for a page whose visible text gave nothing: JSON-LD articleBody, else the meta
+    description."""
+    body = jsonld_article_body(s.text or "" for s in tree.iter("script"))
+    if body:
+        if "<" in body and ">" in body:
+            body = _TAG.sub("\n", body)
+        return [" ".join(p.split()) for p in _BODY_SPLIT.split(body) if p.strip()]
+    return descriptions[:1]
+
+
+def _add_lead(paras: list[str], lead: str | None) -> list[str]:
+    if (
+        lead
+        and not is_boilerplate_line(lead)
+        and _key(lead)[:80] not in _key(" ".join(paras[:3]))
+    ):
+        return [lead, *paras]
+    return paras
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+def generic_body(html: str, url: str, *, tree=None) -> list[str]:
+    """The article body of a page as paragraphs, in page order, white space collapsed.
+
+    ``tree`` may be a tree already parsed from ``html`` (it is copied, not modified). Never
+    raises: empty, binary, oversized or unparsable input gives [].
     """
     try:
         if tree is None:
             tree = parse_html(html)
-        else:
+        elif isinstance(tree, etree._Element):
             tree = copy.deepcopy(tree)
+        else:
+            tree = None
         if tree is None:
             return []
         title_keys = _title_keys(tree)
         descriptions = _descriptions(tree)
-        _preclean(tree)
-        _prune_structure(tree)
+        _prepare(tree)
         paras = _run_trafilatura(tree, url, fast=True)
-        cov = _coverage(tree, paras)
-        if cov is not None and cov < 0.35 or sum(map(len, paras)) < 250:
+        long_p = int(_COUNT_LONG_P(tree))
+        cov = _coverage(long_p, paras)
+        if (cov is not None and cov < MIN_COVERAGE) or sum(map(len, paras)) < MIN_BODY_CHARS:
             full = _run_trafilatura(tree, url, fast=False)
-            fcov = _coverage(tree, full)
-            if (fcov or 0) > (cov or 0) + 0.2 or (
-                not cov and len(" ".join(full)) > len(" ".join(paras))
+            full_cov = _coverage(long_p, full)
+            if (full_cov or 0) > (cov or 0) + 0.2 or (
+                not cov and sum(map(len, full)) > sum(map(len, paras))
             ):
                 paras = full
+        if cov is not None and cov < 0.9:
+            paras = _recover_siblings(tree, paras)
         paras = _clean(paras, title_keys)
-        lead = _find_lead(tree, descriptions) if descriptions else None
-        if lead and paras and not is_boilerplate_line(lead):
-            head = _key(" ".join(paras[:3]))
-            if _key(lead)[:80] not in head:
-                paras.insert(0, lead)
-        return paras
-    except Exception:  # noqa: BLE001 - extraction must never take the crawl down
+        if not paras:
+            return _repair(tree, descriptions)
+        return _add_lead(paras, _find_lead(tree, descriptions) if descriptions else None)
+    except Exception:  # a bad page must never take the crawl down
         log.debug("generic extraction failed for %s", url, exc_info=True)
         return []
 
 
 def generic_text(html: str, url: str) -> str:
-    """The generic body as one string, paragraphs separated by blank lines."""
+    """The generic body as one string, paragraphs separated by blank lines (for scoring)."""
     return "\n\n".join(generic_body(html, url))

@@ -47,6 +47,7 @@ _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _XML_ENC_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.I)
 _TEXT_RE = re.compile(r"[^\s<>]")
+_NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
 class ExtractionError(Exception):
@@ -90,30 +91,28 @@ def _bom_encoding(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> str:
-    """Decode page bytes: BOM, then the given encoding, then the page's own declaration, then
-    UTF-8. Undecodable bytes become U+FFFD (the binary sniff counts them)."""
+    """Decode page bytes: a BOM wins; bytes that are valid UTF-8 (with non-ASCII in them) are
+    UTF-8 whatever is declared (a wrong "iso-8859-1" is common, and other encodings almost never
+    form valid UTF-8); else the given encoding, the page's own declaration, UTF-8.
+    Undecodable bytes become U+FFFD (the binary sniff counts them)."""
     if any(data.startswith(sig) for sig in _MAGIC):
         raise ExtractionError("binary_content", "file signature of a non-HTML format")
-    chosen = _bom_encoding(data)
-    if chosen is None:
-        declared = _declared_encoding(data[:4096])
-        candidates = [encoding, declared, "utf-8"]
-        for name in candidates:
-            if not name:
-                continue
-            try:
-                codecs.lookup(name)
-            except LookupError:
-                continue
-            chosen = name
-            break
-    text = data.decode(chosen or "utf-8", errors="replace")
-    if chosen and codecs.lookup(chosen).name != "utf-8" and "\ufffd" in text[:SNIFF_CHARS]:
-        # A wrong declaration: UTF-8 may still read the bytes cleanly.
-        alt = data.decode("utf-8", errors="replace")
-        if alt.count("\ufffd") < text.count("\ufffd"):
-            text = alt
-    return text
+    bom = _bom_encoding(data)
+    if bom:
+        return data.decode(bom, errors="replace")
+    if not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    for name in (encoding, _declared_encoding(data[:4096])):
+        if not name:
+            continue
+        try:
+            return data.decode(name, errors="replace")
+        except LookupError:
+            continue
+    return data.decode("utf-8", errors="replace")
 
 
 def sniff_binary(text: str) -> None:
@@ -167,17 +166,20 @@ def load_page(html: str | bytes, url: str, encoding: str | None = None) -> Loade
 
 def has_visible_text(root: lxml.html.HtmlElement) -> bool:
     """Whether the document's body holds any text at all (scripts and styles aside)."""
-    for body in root.iter("body"):
-        for node in body.iter():
-            if node.tag in ("script", "style", "noscript", "template") or not isinstance(
-                node.tag, str
-            ):
-                continue
-            if (node.text and _TEXT_RE.search(node.text)) or (
-                node.tail and _TEXT_RE.search(node.tail)
-            ):
-                return True
+    body = next(root.iter("body"), None)
+    if body is None:
         return False
+    for node in body.iter():
+        if node is not body and node.tail and _TEXT_RE.search(node.tail):
+            return True
+        if not isinstance(node.tag, str) or node.tag in _NO_TEXT_TAGS:
+            continue
+        if (
+            node.text
+            and _TEXT_RE.search(node.text)
+            and not any(a.tag in _NO_TEXT_TAGS for a in node.iterancestors())
+        ):
+            return True
     return False
 
 

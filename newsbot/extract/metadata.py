@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -258,6 +258,21 @@ def _read_jsonld(sel: Selector, page_urls: set[str]) -> tuple[dict, set[str], di
     return best, types, org
 
 
+def jsonld_article_body(blocks: Iterable[str]) -> str | None:
+    """The longest ``articleBody`` of the article nodes in raw JSON-LD blocks, if any."""
+    best = ""
+    for raw in blocks:
+        data = _load_json(raw or "")
+        if data is None:
+            continue
+        for node in _nodes(data):
+            if _type_names(node) & ARTICLE_TYPES:
+                body = node.get("articleBody")
+                if isinstance(body, str) and len(body.strip()) > len(best):
+                    best = body.strip()
+    return best or None
+
+
 # --------------------------------------------------------------------------------------------
 # meta tags
 
@@ -318,7 +333,7 @@ def read_metadata(sel: Selector, url: str) -> PageMetadata:
     meta = PageMetadata()
     try:
         _fill(meta, sel, url)
-    except Exception:  # noqa: BLE001 - metadata is evidence, never a reason to fail
+    except Exception:  # metadata is evidence, never a reason to fail
         log.debug("metadata reading failed for %s", url, exc_info=True)
     return meta
 

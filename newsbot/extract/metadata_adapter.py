@@ -145,8 +145,13 @@ def canonical(meta: Any) -> str:
 
 def is_article(meta: Any) -> bool:
     """Whether the metadata marks the page as an article (JSON-LD type, og:type=article)."""
-    value = _get(meta, "is_article")
-    if value is not None:
-        return bool(value)
+    if meta is None:
+        return False
+    try:
+        from newsbot.extract.metadata import is_article as meta_is_article
+
+        return bool(meta_is_article(meta))
+    except (ImportError, AttributeError, TypeError):
+        pass
     types = _strings(_get(meta, "types", "type", "og_type"))
     return any("article" in t.lower() or t in ("NewsArticle", "Report") for t in types)

@@ -16,20 +16,34 @@ once (:func:`newsbot.extract.guard.load_page`) and the tree is shared by all of 
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
-from lxml import etree
 from parsel import Selector
 
 from newsbot.dates import find_dates, parse_date, to_iso
 from newsbot.extract import metadata_adapter as md
+from newsbot.extract.body import (
+    MAX_DATE_LINE_CHARS,
+    filter_body,
+    link_text_keys,
+    mostly_links,
+    profile_body,
+    space_key,
+    split_body,
+)
+from newsbot.extract.furniture import (
+    CAPTION_CLASS_RE,
+    MAX_BYLINE_CHARS,
+    furniture,
+    placed_as_standfirst,
+)
 from newsbot.extract.guard import ExtractionError, LoadedPage, load_page, no_text_reason
 from newsbot.extract.profiles import Profile, ProfileVersion, profile_for, select
 from newsbot.extract.related import (
@@ -43,10 +57,7 @@ from newsbot.extract.related import (
 )
 from newsbot.extract.vocab import (
     is_desk,
-    is_navigation_heading,
-    is_related_heading,
     strip_byline_prefix,
-    strip_related_prefix,
 )
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
@@ -57,27 +68,7 @@ log = logging.getLogger(__name__)
 
 #: A page that is not marked as an article needs at least this much body text.
 MIN_UNMARKED_BODY_CHARS = 200
-#: Paragraphs this short that hold a date are date lines, not body text.
-MAX_DATE_LINE_CHARS = 80
-#: An "আরও পড়ুন: …" line longer than this is body text, not a related link.
-MAX_RELATED_LINE_CHARS = 160
-#: A body paragraph made of link texts to this share is navigation.
-MAX_LINK_SHARE = 0.7
-_DEK_CLASS_RE = re.compile(
-    r"dek|standfirst|summary|excerpt|intro|lead|sub-?title|subhead|strap|description|kicker",
-    re.I,
-)
-_DEK_WRAPPER_RE = re.compile(r"head|dek|summary|intro|standfirst", re.I)
-#: A byline longer than this is not a byline.
-MAX_BYLINE_CHARS = 80
-_FURNITURE_RE = re.compile(
-    r"(?P<byline>author|byline|reporter|writer|desk|contributor)|(?P<date>date|time|publish|updated)",
-    re.I,
-)
-#: Containers whose bylines and dates belong to other articles.
-_OTHER_CONTAINERS = frozenset({"nav", "footer", "aside", "header", "form"})
 _TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " : ", " » ", " ।")
-_DATE_LABEL_RE = re.compile(r"^(প্রকাশ|প্রকাশিত|আপডেট|হালনাগাদ|সর্বশেষ আপডেট|শেষ আপডেট|Published|Updated)")
 
 
 @dataclass
@@ -105,12 +96,24 @@ class PageContext:
         return self.outlet.timezone if self.outlet and self.outlet.timezone else "Asia/Dhaka"
 
 
-def build_context(html: str | bytes, url: str, encoding: str | None = None) -> PageContext:
-    """Guard, parse once, find the outlet, profile version and metadata of a page."""
+def build_context(
+    html: str | bytes,
+    url: str,
+    encoding: str | None = None,
+    profiles: Mapping[str, Profile] | None = None,
+) -> PageContext:
+    """Guard, parse once, find the outlet, profile version and metadata of a page.
+
+    ``profiles`` (outlet id -> profile) replaces the bundled profiles (tests, tools)."""
     loaded = load_page(html, url, encoding)
     sel = Selector(root=loaded.root, type="html", base_url=url)
     outlet = load_registry().by_url(url)
-    profile = profile_for(outlet.id) if outlet else None
+    if outlet is None:
+        profile = None
+    elif profiles is not None:
+        profile = profiles.get(outlet.id)
+    else:
+        profile = profile_for(outlet.id)
     version = profile.version_for(sel) if profile else None
     meta = md.read(sel, url)
     return PageContext(url, loaded, sel, outlet, profile, version, meta, DocOrder(loaded.root))
@@ -215,7 +218,7 @@ class GenericExtractor:
                 result[name] = _iso(meta[name], tz)
         for name in ("published", "updated"):
             if not result[name] and visible[name]:
-                found = find_dates(_date_text(" \n".join(visible[name])), default_tz=tz)
+                found = find_dates(" \n".join(visible[name]), default_tz=tz)
                 dt = found.get(name) or (found.get("published") if name == "published" else None)
                 if dt is None and name == "updated":
                     dt = found.get("updated") or found.get("published")
@@ -231,7 +234,7 @@ class GenericExtractor:
     def _visible_dates(self) -> dict[str, str | None]:
         """Dates printed on the page: <time> elements and short date-like elements."""
         texts: list[str] = []
-        for node in furniture(self.ctx)["date"][:12]:
+        for node in furniture(self.ctx.root, self.ctx.cache)["date"][:12]:
             value = node.get("datetime")
             if value and _looks_iso(value):
                 texts.append(value)
@@ -241,7 +244,7 @@ class GenericExtractor:
                 texts.append(text)
         if not texts:
             return {}
-        found = find_dates(_date_text("\n".join(texts)), default_tz=self.ctx.tz)
+        found = find_dates("\n".join(texts), default_tz=self.ctx.tz)
         return {k: (to_iso(v) if v else None) for k, v in found.items()}
 
     def byline(self, visible: bool = True) -> tuple[list[str], str | None]:
@@ -260,14 +263,16 @@ class GenericExtractor:
                     continue
                 if is_desk(name):
                     desk = desk or name
-                elif registry.by_name(name) is None and name not in authors:
+                elif name == desk or name in authors:
+                    continue
+                elif registry.by_name(name) is None:
                     authors.append(name)
         return authors, desk
 
     def _visible_byline(self) -> list[str]:
         """Short texts of byline elements (class or rel naming an author or reporter)."""
         out: list[str] = []
-        for node in furniture(self.ctx)["byline"][:6]:
+        for node in furniture(self.ctx.root, self.ctx.cache)["byline"][:6]:
             text = element_text(node)
             if text and len(text) <= MAX_BYLINE_CHARS and text not in out:
                 out.append(text)
@@ -291,24 +296,43 @@ class GenericExtractor:
         """{url, caption}: profile → og:image / JSON-LD image; caption → <figcaption>."""
         url = self.profile_value("image") or md.image(self.ctx.meta)
         caption = self.profile_value("image_caption") or md.image_caption(self.ctx.meta)
-        if not caption:
-            caption = self._figcaption(url)
+        if not caption or not url:
+            found, src = self._figcaption(url)
+            caption = caption or found
+            url = url or src
         if not url and not caption:
             return None
         if url:
             url = urljoin(self.ctx.url, url)
         return {"url": url or None, "caption": caption or None}
 
-    def _figcaption(self, image_url: str) -> str:
-        figures = self.ctx.sel.xpath("//figure[.//figcaption]")
-        for fig in figures:
-            srcs = fig.xpath(".//img/@src").getall()
+    def _figcaption(self, image_url: str) -> tuple[str, str]:
+        """(caption, image src) of the lead image: the ``<figcaption>`` of the figure holding
+        it, else an element classed "caption" next to it (within its parent or grandparent)."""
+        for fig in self.ctx.root.iter("figure"):
+            srcs = [img.get("src") or "" for img in fig.iter("img")]
             if image_url and srcs and not any(_same_image(s, image_url) for s in srcs):
                 continue
-            text = _first(_texts(fig, ".//figcaption"))
-            if text:
-                return text
-        return ""
+            for cap in fig.iter("figcaption"):
+                text = element_text(cap)
+                if text:
+                    return text, next((s for s in srcs if s), "")
+        for img in self.ctx.root.iter("img"):
+            if image_url and not _same_image(img.get("src") or "", image_url):
+                continue
+            box = img.getparent()
+            for _ in range(2):
+                if box is None:
+                    break
+                for el in box.iter():
+                    if el is not img and CAPTION_CLASS_RE.search(el.get("class") or ""):
+                        text = element_text(el)
+                        if text:
+                            return text, img.get("src") or ""
+                box = box.getparent()
+            if image_url:
+                break
+        return "", ""
 
     def description(self) -> str:
         """The page's description (metadata, else ``<meta name=description>``)."""
@@ -326,7 +350,7 @@ class GenericExtractor:
         if not key or key != compare_key(self.description()):
             return False
         for el in self.ctx.root.iter("p", "div", "h2", "h3", "span", "section"):
-            if compare_key(element_text(el)) == key and _placed_as_standfirst(el):
+            if compare_key(element_text(el)) == key and placed_as_standfirst(el):
                 return True
         return False
 
@@ -368,11 +392,14 @@ class GenericExtractor:
             tags = self.tags()
             canonical = self.canonical_url()
         self.related_result = related = self.related()
-        link_keys = _link_text_keys(ctx.root)
+        link_keys = link_text_keys(ctx.root)
         remove_elements(related.elements)
         body = self.body_paragraphs()
-        if not body:
-            body = _split_body(md.article_body(ctx.meta))
+        json_body = md.article_body(ctx.meta)
+        if not body or (json_body and space_key(" ".join(body)) == space_key(json_body)):
+            # No visible body (the generic extractor may fall back on articleBody itself,
+            # flattened): the JSON-LD articleBody, in its own paragraphs.
+            body = split_body(json_body) or body
         # A byline found only on the visible page can matter to the body only as a short line.
         visible = not text_only or any(len(p) <= MAX_BYLINE_CHARS for p in body)
         authors, desk = self.byline(visible=visible)
@@ -380,7 +407,7 @@ class GenericExtractor:
         if image and image.get("caption"):
             drop_keys.add(compare_key(image["caption"]))
         body = filter_body(body, drop_keys | related.title_keys, title)
-        body = [p for p in body if not _mostly_links(p, link_keys)]
+        body = [p for p in body if not mostly_links(p, link_keys)]
         if body and self.is_standfirst(body[0]):
             body = body[1:]
         if not body:
@@ -445,104 +472,6 @@ class ProfileExtractor(GenericExtractor):
         return paragraphs or super().body_paragraphs()
 
 
-def profile_body(sel: Selector, version: ProfileVersion) -> list[str]:
-    """Paragraph texts of the first body selector that matches, after removing ``drop``."""
-    for expr in version.body:
-        containers = [c for c in select(sel, expr) if isinstance(getattr(c.root, "tag", None), str)]
-        if not containers:
-            continue
-        for container in containers:
-            for drop in version.drop:
-                remove_elements([d.root for d in select(container, drop)
-                                 if isinstance(getattr(d.root, "tag", None), str)])
-        paragraphs: list[str] = []
-        taken: set[Any] = set()
-        for container in containers:
-            items = [p.root for p in select(container, version.paragraph or "p")]
-            items = [p for p in items if isinstance(getattr(p, "tag", None), str)]
-            if not items:
-                items = [container.root]
-            for node in items:
-                if node in taken or any(a in taken for a in node.iterancestors()):
-                    continue
-                taken.add(node)
-                text = element_text(node)
-                if text:
-                    paragraphs.append(text)
-        if paragraphs:
-            return paragraphs
-    return []
-
-
-def filter_body(paragraphs: list[str], drop_keys: set[str], title: str = "") -> list[str]:
-    """Body paragraphs without bylines, captions, the title, related titles and "আরও পড়ুন"
-    lines, date lines, and related/navigation headings."""
-    out: list[str] = []
-    for para in paragraphs:
-        line = clean_line(para)
-        if not line:
-            continue
-        key = compare_key(line)
-        if not key or key in drop_keys:
-            continue
-        if is_related_heading(line) or is_navigation_heading(line):
-            continue
-        if _is_related_line(line, drop_keys):
-            continue
-        if is_desk(line) and len(line) <= 40:
-            continue
-        if _is_date_line(line):
-            continue
-        out.append(line)
-    return out
-
-
-def _is_related_line(line: str, drop_keys: set[str]) -> bool:
-    """An inline "আরও পড়ুন: <title>" line (a known related title, or a short line whose label is
-    followed by a colon)."""
-    rest = strip_related_prefix(line)
-    if rest is None:
-        return False
-    if not rest or compare_key(rest) in drop_keys:
-        return True
-    match = re.match(r"^([^:ঃ]{1,60})[:ঃ]\s*(.*)$", line)
-    return bool(
-        match and is_related_heading(match.group(1))
-        and len(match.group(2)) <= MAX_RELATED_LINE_CHARS
-    )
-
-
-def _is_date_line(line: str) -> bool:
-    """A short line that is only a date (with an optional "প্রকাশ:"/"আপডেট:" label)."""
-    if len(line) > MAX_DATE_LINE_CHARS or "।" in line:
-        return False
-    rest = _date_words_re().sub(" ", line.casefold())
-    rest = re.sub(r"[\s\d০-৯:ঃ,./|\-–—()]+", "", rest)
-    if len(rest) > 3:
-        return False
-    return parse_date(_date_text(line)) is not None
-
-
-@functools.cache
-def _date_words_re() -> re.Pattern[str]:
-    """Words a date line is made of: labels, month and weekday names, times of day, AM/PM."""
-    from newsbot import dates
-
-    words = [*dates.LABELS, *dates.MONTHS, *dates.WEEKDAYS, *dates.PERIODS, *dates.AMPM,
-             *dates.DAY_SUFFIXES, "শেষ আপডেট", "ঢাকা"]
-    words = sorted({clean_line(w).casefold() for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
-
-
-def _split_body(text: str) -> list[str]:
-    if not text:
-        return []
-    parts = re.split(r"\n\s*\n|\r\n\s*\r\n", text)
-    if len(parts) == 1:
-        parts = text.split("\n")
-    return [clean_line(p) for p in parts if clean_line(p)]
-
-
 def _split_names(raw: str) -> list[str]:
     line = clean_line(raw)
     parts = re.split(r"\s*(?:,|;|\||&| ও | এবং | and )\s*", line)
@@ -550,62 +479,6 @@ def _split_names(raw: str) -> list[str]:
     if len(parts) > 1 and is_desk(parts[0]):
         return [parts[0]]
     return [p for p in parts if p]
-
-
-def _placed_as_standfirst(el: Any) -> bool:
-    """A dek: classed as one (or inside a head/summary wrapper within three levels), inside a
-    ``<header>``, or among the three elements that follow the ``<h1>``."""
-    if _DEK_CLASS_RE.search(el.get("class") or ""):
-        return True
-    for depth, anc in enumerate(el.iterancestors()):
-        if anc.tag == "header":
-            return True
-        if depth < 3 and _DEK_WRAPPER_RE.search(anc.get("class") or ""):
-            return True
-    for n, prev in enumerate(el.itersiblings(preceding=True)):
-        if n >= 3:
-            break
-        if prev.tag == "h1":
-            return True
-    return False
-
-
-def _space_key(text: str) -> str:
-    """A cheap matching key: the text without any white space."""
-    return "".join(text.split())
-
-
-def _link_text_keys(root: lxml.html.HtmlElement) -> set[str]:
-    """Keys (:func:`_space_key`) of the texts of the page's links that are two words or more."""
-    keys = set()
-    for a in root.iter("a"):
-        text = a.text_content()
-        if text and " " in text.strip():
-            key = _space_key(text)
-            if len(key) >= 4:
-                keys.add(key)
-    return keys
-
-
-def _mostly_links(paragraph: str, link_keys: set[str]) -> bool:
-    """Whether link texts make up at least :data:`MAX_LINK_SHARE` of a paragraph."""
-    if not link_keys:
-        return False
-    key = _space_key(paragraph)
-    if not key:
-        return False
-    if key in link_keys:
-        return True
-    covered = sum(len(k) for k in link_keys if len(k) < len(key) and k in key)
-    return covered >= MAX_LINK_SHARE * len(key)
-
-
-def _date_text(text: str) -> str:
-    """Date text with "০৯: ১৫"-style clock times closed up ("০৯:১৫")."""
-    return _CLOCK_GAP_RE.sub(r"\1:\2", text)
-
-
-_CLOCK_GAP_RE = re.compile(r"([0-9০-৯])\s*[:ঃ]\s+([0-9০-৯])")
 
 
 def _looks_iso(value: str) -> bool:
@@ -621,43 +494,6 @@ def _same_image(src: str, url: str) -> bool:
     return src.rsplit("/", 1)[-1].split("?")[0] == url.rsplit("/", 1)[-1].split("?")[0]
 
 
-_FURNITURE_XPATH = etree.XPath("//body//*[@class or @rel or @itemprop or self::time]")
-
-
-def furniture(ctx: PageContext) -> dict[str, list[Any]]:
-    """Byline and date elements of the page (cached): elements whose class names an
-    author/byline/desk or a date/time, ``rel=author``/``itemprop=author``, and ``<time>``;
-    innermost ones only, none inside navigation, header, footer or asides."""
-    if ctx.cache.get("furniture") is not None:
-        return ctx.cache["furniture"]
-    found: dict[str, list[Any]] = {"byline": [], "date": []}
-    kinds: dict[str, str | None] = {}  # class attribute -> kind (pages repeat their classes)
-    for el in _FURNITURE_XPATH(ctx.root):
-        if len(el) > 3:
-            continue
-        kind = None
-        if el.tag == "time":
-            kind = "date"
-        elif el.get("rel") == "author" or "author" in (el.get("itemprop") or ""):
-            kind = "byline"
-        else:
-            cls = el.get("class")
-            if cls:
-                if cls not in kinds:
-                    match = _FURNITURE_RE.search(cls)
-                    kinds[cls] = (
-                        None if match is None else "byline" if match.group("byline") else "date"
-                    )
-                kind = kinds[cls]
-        if kind and not any(a.tag in _OTHER_CONTAINERS for a in el.iterancestors()):
-            found[kind].append(el)
-    for kind, items in found.items():
-        inner = set(items)
-        found[kind] = [e for e in items if not any(d in inner for d in e.iterdescendants())]
-    ctx.cache["furniture"] = found
-    return found
-
-
 def extractor_for(ctx: PageContext) -> GenericExtractor:
     """The extractor for a page: its outlet's profile when a version detects it, else generic."""
     if ctx.version is not None:
@@ -671,8 +507,10 @@ def extract_page(
     encoding: str | None = None,
     fetched_at: str | None = None,
     text_only: bool = False,
+    profiles: Mapping[str, Profile] | None = None,
 ) -> Article:
     """Guard, parse once, choose the extractor and read the article (raises ExtractionError);
-    ``text_only`` skips fields that do not shape the body."""
-    ctx = build_context(html, url, encoding)
+    ``text_only`` skips fields that do not shape the body; ``profiles`` replaces the bundled
+    profiles."""
+    ctx = build_context(html, url, encoding, profiles)
     return extractor_for(ctx).extract(fetched_at=fetched_at, text_only=text_only)

@@ -52,6 +52,7 @@ class PageResult:
     extra_body: list[str] = field(default_factory=list)
     missing_related: list[tuple[str, str, str]] = field(default_factory=list)
     extra_related: list[tuple[str, str, str]] = field(default_factory=list)
+    related_in_body: list[str] = field(default_factory=list)
 
 
 def token_f1(gold: Iterable[str], pred: Iterable[str]) -> float:
@@ -106,6 +107,8 @@ def score_page(expected: Any, record: dict[str, Any] | None, index: int,
         extra_body=[p for p in body if compare_key(p) not in gold_keys],
         missing_related=[t for t in gold_related if t not in pred_set],
         extra_related=[t for t in pred_related if t not in gold_set],
+        related_in_body=[p for p in body
+                         if compare_key(p) in {t[0] for t in gold_related + pred_related}],
     )
 
 

@@ -40,6 +40,10 @@ from newsbot.urls import canonicalize_url
 
 #: Substrings (NFC) at least one of which a page must contain for the generic rules to run.
 QUICK_MARKERS = ("আরও", "আরো", "সম্পর্কিত", "সংশ্লিষ্ট", "পড়তে পারেন", "পড়তে পারেন")
+#: English labels as element text (English editions of Bengali outlets).
+ENGLISH_MARKERS = (">Read more<", ">Read More<", ">Also read", ">Also Read", ">Read also",
+                   ">Related<", ">Related news<", ">Related News<", ">Related stories<",
+                   ">More news<", ">More News<")
 #: Bengali letters written as numeric character references (legacy-charset pages).
 _BENGALI_REF_RE = re.compile(r"&#(?:24[3-9]\d|25[0-5]\d|[xX]0*9[89a-fA-F][0-9a-fA-F]);")
 #: Tags whose text never counts (and whose links are never related links).
@@ -47,6 +51,12 @@ SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title
 #: Containers that hold page navigation, never related links.
 NAV_TAGS = frozenset({"nav", "header", "footer", "form", "select", "option"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Elements that break a line: their text never runs into the text around them.
+BLOCK_TAGS = frozenset({
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "section",
+    "article", "aside", "header", "footer", "nav", "figure", "figcaption", "blockquote", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "main", "form", "address",
+})
 #: Elements that may be a whole page section; a label never climbs to them.
 TOP_TAGS = frozenset({"html", "body", "main", "article"})
 #: Most links one block may give (a longer list is a navigation list, not related links).
@@ -55,6 +65,7 @@ MAX_BLOCK_LINKS = 40
 MAX_BOX_PROSE = 160
 #: How far a label climbs to find the box its links are in.
 MAX_CLIMB = 3
+_HIDDEN_CLASS_RE = re.compile(r"visually-hidden|sr-only|screen-reader|screenreader|hidden-text")
 _CLASSY_HEADING = re.compile(r"(?:^|[\s_-])(?:title|head|heading|header|caption)(?:$|[\s_-])", re.I)
 
 
@@ -122,34 +133,35 @@ def _is_elem(el: Any) -> bool:
     return isinstance(getattr(el, "tag", None), str)
 
 
+def _hidden(node: etree._Element) -> bool:
+    cls = node.get("class")
+    return bool(cls and _HIDDEN_CLASS_RE.search(cls)) or node.get("hidden") is not None
+
+
 def element_text(el: etree._Element) -> str:
-    """Visible text of ``el`` (scripts and styles left out), whitespace collapsed."""
+    """Visible text of ``el``, whitespace collapsed: scripts, styles and screen-reader-only
+    elements ("visually-hidden", "sr-only") are left out, their tails kept."""
     parts: list[str] = []
-    for node in el.iter():
-        if not _is_elem(node):
-            if node is not el and node.tail:
+    # Iterative walk (the tree may be deep): (node, True) stands for "now emit node's tail".
+    stack: list[tuple[etree._Element, bool]] = [(el, False)]
+    while stack:
+        node, tail_phase = stack.pop()
+        if tail_phase:
+            if node.tag in BLOCK_TAGS:
+                parts.append(" ")
+            if node.tail:
                 parts.append(node.tail)
             continue
-        if node.tag in SKIP_TAGS:
-            if node is not el and node.tail:
-                parts.append(node.tail)
+        if node is not el:
+            stack.append((node, True))
+        if not _is_elem(node) or node.tag in SKIP_TAGS or (node is not el and _hidden(node)):
             continue
-        if node.tag == "br":
+        if node.tag == "br" or node.tag in BLOCK_TAGS:
             parts.append(" ")
         if node.text:
             parts.append(node.text)
-        if node is not el and node.tail and not _in_skipped(node, el):
-            parts.append(node.tail)
-    return clean_line(" ".join(parts)) if parts else ""
-
-
-def _in_skipped(node: etree._Element, stop: etree._Element) -> bool:
-    parent = node.getparent()
-    while parent is not None and parent is not stop:
-        if _is_elem(parent) and parent.tag in SKIP_TAGS:
-            return True
-        parent = parent.getparent()
-    return False
+        stack.extend((child, False) for child in reversed(node))
+    return clean_line("".join(parts)) if parts else ""
 
 
 def _ancestors(el: etree._Element) -> Iterator[etree._Element]:
@@ -420,6 +432,7 @@ def generic_related(
     if (
         html is not None
         and not any(marker in html for marker in QUICK_MARKERS)
+        and not any(marker in html for marker in ENGLISH_MARKERS)
         and not _BENGALI_REF_RE.search(html)
     ):
         return result

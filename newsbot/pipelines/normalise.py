@@ -9,24 +9,16 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from newsbot.text import clean_line, compare_key
+from newsbot.text import NFC_SAFE_CHARS, NFC_UNSAFE_PAIRS, clean_line, compare_key
 
 # Invisible characters that carry nothing in Bengali text. ZWJ/ZWNJ (U+200D/U+200C) are not
 # here: spelling needs them (র‍্যাব), so they stay in the text and only comparison keys drop them.
 _INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff\u00ad]")
-# Text made only of these characters, without the pairs below, is already in NFC: Unicode
-# composes or reorders nothing in it (checked exhaustively in tests/test_pipelines_normalise.py).
-# Most extracted Bengali text is like that, and this check is ten times cheaper than NFC itself.
-NFC_SAFE_CHARS = (
-    "\x20-\x7e\xa1-\xac\xae-\xff\u0964\u0965\u0980-\u09db\u09de\u09e0-\u09ff"
-    "\u200c\u200d\u2010-\u2027\u2030-\u205e\u20a0-\u20c0"
-)
-NFC_UNSAFE_PAIRS = "\u09c7[\u09be\u09d7]|[\u09cd\u09fe]\u09bc|\u09fe\u09cd"
-# Anything that would make clean_line change the text: a character outside the safe set, a pair
-# NFC changes, two spaces in a row, a space at either end.
+# Text that clean_line could change (see NFC_SAFE_CHARS in newsbot.text): a character
+# outside the NFC-safe set, a pair NFC changes, two spaces in a row, a space at either end.
 _NOT_CLEAN_RE = re.compile(f"[^{NFC_SAFE_CHARS}]|{NFC_UNSAFE_PAIRS}|  |^ | $")
 # A paragraph with none of these has nothing to read (spaces and punctuation only).
-_CONTENT_RE = re.compile("[^\W_]|[\u0980-\u09ff]")
+_CONTENT_RE = re.compile(r"[^\W_]|[\u0980-\u09ff]")
 OPTIONAL_TEXT_FIELDS = ("desk", "section")
 LIST_FIELDS = ("authors", "tags")
 

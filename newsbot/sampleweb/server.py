@@ -45,6 +45,8 @@ class SampleWebServer(ThreadingHTTPServer):
                     self._dated.append((re.compile(pattern + r"(\?.*)?$"), site.id))
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        #: Every request answered, as (host, path and query, User-Agent), in arrival order.
+        self.access_log: list[tuple[str, str, str]] = []
         super().__init__(("127.0.0.1", port), _Handler)
 
     def server_bind(self) -> None:
@@ -136,6 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
             parts = urlsplit(target)
             host = parts.netloc
             target = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.server.access_log.append((host, target, self.headers.get("User-Agent", "")))
         return self.server.lookup(host, target)
 
     def _send(self, with_body: bool) -> None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -32,6 +33,7 @@ from newsbot.urls import canonicalize_url
 
 # Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
 LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
+SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
 _XML_HINT = re.compile(r"(rss|feed|atom|sitemap)[^/]*(\.xml)?$|\.xml$", re.I)
 
 
@@ -76,7 +78,9 @@ class BnWorldSpider(scrapy.Spider):
             settings.set(
                 "USER_AGENT",
                 agent.format(contact=settings.get("NEWSBOT_CONTACT_URL")),
-                priority=settings.getpriority("USER_AGENT"),
+                # At least "spider": the crawler process merges its own settings in again at
+                # equal priority, which would bring the template back.
+                priority=max(settings.getpriority("USER_AGENT") or 0, SPIDER_PRIORITY),
             )
 
     @classmethod

@@ -1,0 +1,84 @@
+"""Page furniture around the article text: byline and date elements, standfirst (dek) and
+caption placement, recognised by element names, class names and position."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+DEK_CLASS_RE = re.compile(
+    r"dek|standfirst|summary|excerpt|intro|lead|sub-?title|subhead|strap|description|kicker",
+    re.I,
+)
+CAPTION_CLASS_RE = re.compile(r"caption", re.I)
+_DEK_WRAPPER_RE = re.compile(r"head|dek|summary|intro|standfirst", re.I)
+#: A byline longer than this is not a byline.
+MAX_BYLINE_CHARS = 80
+# Class-name words of bylines and dates, as whole words of a class name ("author-name",
+# "postAuthor", "desktopDetailReporter") but not inside other words ("desktop").
+_FURNITURE_RE = re.compile(
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]))"
+    r"(?:(?P<byline>(?i:author|byline|reporter|writer|desk|contributor))"
+    r"|(?P<date>(?i:datetime|dateline|date|time|publish|published|updated|pubdate)))(?![a-z])"
+)
+#: Containers whose bylines and dates belong to other articles.
+_OTHER_CONTAINERS = frozenset({"nav", "footer", "aside", "header", "form"})
+
+
+def placed_as_standfirst(el: Any) -> bool:
+    """A dek: classed as one (or inside a head/summary wrapper within three levels), inside a
+    ``<header>``, or among the three elements that follow the ``<h1>``."""
+    if DEK_CLASS_RE.search(el.get("class") or ""):
+        return True
+    for depth, anc in enumerate(el.iterancestors()):
+        if anc.tag == "header":
+            return True
+        if depth < 3 and _DEK_WRAPPER_RE.search(anc.get("class") or ""):
+            return True
+    for n, prev in enumerate(el.itersiblings(preceding=True)):
+        if n >= 3:
+            break
+        if prev.tag == "h1":
+            return True
+    return False
+
+
+
+_FURNITURE_XPATH = etree.XPath("//body//*[@class or @rel or @itemprop or self::time]")
+
+
+def furniture(root: Any, cache: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+    """Byline and date elements of the page: elements whose class names an author/byline/desk
+    or a date/time, ``rel=author``/``itemprop=author``, and ``<time>``; innermost ones only,
+    none inside navigation, header, footer or asides. Kept in ``cache`` when one is given."""
+    if cache is not None and cache.get("furniture") is not None:
+        return cache["furniture"]
+    found: dict[str, list[Any]] = {"byline": [], "date": []}
+    kinds: dict[str, str | None] = {}  # class attribute -> kind (pages repeat their classes)
+    for el in _FURNITURE_XPATH(root):
+        if len(el) > 3:
+            continue
+        kind = None
+        if el.tag == "time":
+            kind = "date"
+        elif el.get("rel") == "author" or "author" in (el.get("itemprop") or ""):
+            kind = "byline"
+        else:
+            cls = el.get("class")
+            if cls:
+                if cls not in kinds:
+                    match = _FURNITURE_RE.search(cls)
+                    kinds[cls] = (
+                        None if match is None else "byline" if match.group("byline") else "date"
+                    )
+                kind = kinds[cls]
+        if kind and not any(a.tag in _OTHER_CONTAINERS for a in el.iterancestors()):
+            found[kind].append(el)
+    for kind, items in found.items():
+        inner = set(items)
+        found[kind] = [e for e in items if not any(d in inner for d in e.iterdescendants())]
+    if cache is not None:
+        cache["furniture"] = found
+    return found

@@ -1,0 +1,147 @@
+"""Outlet canary: the comparison rules on synthetic run records, and a redesign on the sample web
+caught end to end."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from newsbot.exitcodes import ExitCode
+from newsbot.extensions.canary import compare
+from newsbot.sampleweb import expected
+from newsbot.sampleweb.server import serve
+from newsbot.state import OutletRun, RunRecord, SQLiteStateStore
+from tests.s3server import env_for, run, why
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+FULL = {"title": 1.0, "body": 1.0, "published": 1.0, "authors": 0.8}
+
+
+def outlet(oid: str, found: int, coverage: dict[str, float | None] | None = None,
+           parsed: int | None = None, tripped: bool = False) -> OutletRun:
+    return OutletRun(oid, found=found, parsed=found if parsed is None else parsed,
+                     coverage=dict(coverage or FULL), tripped=tripped)
+
+
+def history(*runs: list[OutletRun]) -> list[RunRecord]:
+    """Run records, newest first."""
+    return [
+        RunRecord(f"r{i}", "bn_world", T0 + timedelta(hours=i), T0 + timedelta(hours=i, minutes=5),
+                  "finished", 0, list(outlets))
+        for i, outlets in enumerate(runs)
+    ]
+
+
+def test_nothing_to_compare_on_the_first_run() -> None:
+    assert compare({"a": outlet("a", 0)}, []) == []
+
+
+def test_outlet_dropping_to_zero_trips() -> None:
+    past = history([outlet("a", 10), outlet("b", 8)], [outlet("a", 12), outlet("b", 9)])
+    current = {"a": outlet("a", 11)}  # b found nothing at all
+    (alert,) = compare(current, past)
+    assert (alert.outlet_id, alert.kind, alert.baseline, alert.current) == ("b", "zero_articles",
+                                                                           8.5, 0.0)
+    assert current["b"].tripped and not current["a"].tripped
+    assert "no articles found" in alert.message
+
+
+def test_coverage_falling_by_more_than_the_share_trips() -> None:
+    past = history([outlet("a", 10)], [outlet("a", 10)])
+    ok = {"a": outlet("a", 10, {**FULL, "authors": 0.5})}  # 0.8 -> 0.5: lost 37.5 %
+    assert compare(ok, past, max_drop=0.5) == []
+    bad = {"a": outlet("a", 10, {**FULL, "authors": 0.3, "published": 0.0})}
+    alerts = compare(bad, past, max_drop=0.5)
+    assert sorted((a.field, a.baseline, a.current) for a in alerts) == [
+        ("authors", 0.8, 0.3), ("published", 1.0, 0.0),
+    ]
+    assert all(a.kind == "coverage_drop" for a in alerts)
+    # the share is a setting: with 0.9 only the field that vanished trips
+    assert [a.field for a in compare(bad, past, max_drop=0.9)] == ["published"]
+
+
+def test_small_samples_and_accepted_outlets_do_not_trip() -> None:
+    past = history([outlet("a", 10)])
+    few = {"a": outlet("a", 2, {**FULL, "published": 0.0})}
+    assert compare(few, past, min_articles=3) == []
+    bad = {"a": outlet("a", 10, {**FULL, "published": 0.0})}
+    assert compare(bad, past, accept={"a"}) == []
+
+
+def test_tripped_records_are_not_the_baseline() -> None:
+    broken = {**FULL, "published": 0.0}
+    past = history([outlet("a", 10, broken, tripped=True)], [outlet("a", 10)])
+    # still broken: compared with the last good run, so it keeps tripping
+    assert [a.field for a in compare({"a": outlet("a", 10, broken)}, past)] == ["published"]
+
+
+def test_outlets_outside_this_run_are_not_judged() -> None:
+    past = history([outlet("a", 10), outlet("b", 10)])
+    assert compare({"a": outlet("a", 10)}, past, outlets={"a"}) == []
+
+
+# -- end to end -----------------------------------------------------------------------------------
+
+
+def redesign_outlet() -> str:
+    """The outlet whose redesign is simulated: jugantor once the sample web has its articles."""
+    counts: dict[str, int] = {}
+    for a in expected.expected_articles():
+        if a.lang == "bn":
+            counts[a.outlet_id] = counts.get(a.outlet_id, 0) + 1
+    return "jugantor" if counts.get("jugantor", 0) >= 3 else "prothomalo"
+
+
+@pytest.fixture(scope="module")
+def redesign(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    workdir = tmp_path_factory.mktemp("canary")
+    victim = redesign_outlet()
+    outlets = ",".join(sorted({victim, "kalerkantho"}))
+    # every article page is fetched in both runs (the comparison needs parsed pages)
+    args = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000")
+    out: dict[str, Any] = {"workdir": workdir, "victim": victim}
+    for name, redesigned in (("before", ()), ("after", (victim,))):
+        server = serve(port=0, redesigned=redesigned)
+        try:
+            proc = run(workdir, env_for(server.base_url), outlets, *args)
+        finally:
+            server.close()
+        summary = json.loads((workdir / ".newsbot" / "last-run.json").read_text())
+        out[name] = (proc, summary)
+    return out
+
+
+def test_normal_run_does_not_trip(redesign: dict[str, Any]) -> None:
+    proc, summary = redesign["before"]
+    assert proc.returncode == ExitCode.OK, why(proc)
+    assert summary["canary"]["tripped"] is False
+    assert summary["canary"]["outlets"][redesign["victim"]]["parsed"] >= 3
+
+
+def test_redesign_trips_the_canary(redesign: dict[str, Any]) -> None:
+    proc, summary = redesign["after"]
+    victim = redesign["victim"]
+    assert proc.returncode == ExitCode.CANARY_TRIPPED, why(proc)
+    canary = summary["canary"]
+    assert canary["tripped"] and canary["baseline_runs"] == 1
+    assert {a["outlet_id"] for a in canary["alerts"]} == {victim}
+    assert summary["exit_status"] == "canary_tripped"
+    assert "canary_tripped" in summary["problems"]
+    warnings = [line for line in proc.stderr.splitlines() if "Canary: outlet" in line]
+    assert warnings and all(victim in line for line in warnings)
+    assert len(warnings) == len(canary["alerts"])
+
+
+def test_runs_are_kept_in_the_store(redesign: dict[str, Any]) -> None:
+    store = SQLiteStateStore(redesign["workdir"] / ".newsbot" / "state.sqlite3")
+    try:
+        after, before = store.recent_runs("bn_world", 5)
+    finally:
+        store.close()
+    assert (before.exit_code, after.exit_code) == (0, ExitCode.CANARY_TRIPPED)
+    victim = redesign["victim"]
+    assert [o.tripped for o in after.outlets if o.outlet_id == victim] == [True]
+    assert [o.tripped for o in before.outlets if o.outlet_id == victim] == [False]
