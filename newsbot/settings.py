@@ -46,11 +46,48 @@ NEWSBOT_FOLLOW_RELATED = True
 NEWSBOT_SITEMAP_DAYS = 2
 
 # -- cleaning ---------------------------------------------------------------------------------
-ITEM_PIPELINES = {**CLEANING_PIPELINES}
+# The cleaning pipelines (newsbot.cleaning.CLEANING_PIPELINES), then the incremental filter.
+ITEM_PIPELINES = {
+    **CLEANING_PIPELINES,
+    "newsbot.pipelines.incremental.IncrementalPipeline": 1000,  # last: drops unchanged articles
+}
+# Languages kept; other articles are dropped with reason language:<code>.
+NEWSBOT_LANGUAGES = ["bn"]
+# Share of Bengali letters above which text is Bengali without asking langdetect.
+NEWSBOT_LANGUAGE_SCRIPT_SHARE = 0.6
+# How much text langdetect reads (it costs about 8 ms per 3,000 characters).
+NEWSBOT_LANGDETECT_MAX_CHARS = 1000
+NEWSBOT_MIN_BODY_CHARS = 200
+# Boilerplate phrase file (empty: the bundled newsbot/data/boilerplate_bn.tsv).
+NEWSBOT_BOILERPLATE_PATH = ""
+# A line on at least this share of an outlet's pages (and on this many pages) is template text.
+NEWSBOT_TEMPLATE_MIN_SHARE = 0.5
+NEWSBOT_TEMPLATE_MIN_PAGES = 3
+NEWSBOT_TEMPLATE_MAX_WORDS = 30
+NEWSBOT_TEMPLATE_WINDOW = 400
+# Learned template lines persist here between runs (empty: neither load nor save).
+NEWSBOT_TEMPLATES_PATH = ".newsbot/templates.json"
+NEWSBOT_TEMPLATES_LEARN = True
+NEWSBOT_TEMPLATES_SAVE_EVERY = 100
+NEWSBOT_TEMPLATES_SAVE_INTERVAL = 300
+NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS = 3
 # The drop ledger logs each drop in one line; Scrapy's own message would repeat the whole item.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
-# -- feeds ------------------------------------------------------------------------------------
+# -- incremental runs -------------------------------------------------------------------------
+# Per canonical URL: content fingerprint, first/last seen, delivery state; per outlet: run history.
+NEWSBOT_STATE_PATH = ".newsbot/state.sqlite3"
+NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
+NEWSBOT_INCREMENTAL = True
+# Article pages already delivered are fetched again only while younger than this.
+NEWSBOT_REFETCH_WINDOW_HOURS = 48
+DOWNLOADER_MIDDLEWARES = {
+    "newsbot.middlewares.refetch.RefetchMiddleware": 50,
+}
+
+# -- feeds and delivery -----------------------------------------------------------------------
+# Feeds are written to the spool and leave it only once stored (local rename or S3 upload);
+# articles count as delivered only then. See the README, "Running on a schedule".
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = True
 FEED_URI_PARAMS = "newsbot.delivery.uri.feed_uri_params"
@@ -61,13 +98,44 @@ FEEDS = {
         "item_classes": ["newsbot.items.Article"],
     },
 }
+FEED_STORAGES = {
+    "": "newsbot.delivery.storage.SpoolFileFeedStorage",  # plain paths such as feeds/...
+    "file": "newsbot.delivery.storage.SpoolFileFeedStorage",
+    "s3": "newsbot.delivery.storage.SpoolS3FeedStorage",
+}
+NEWSBOT_SPOOL_DIR = ".newsbot/spool"
+# S3: bucket, prefix, gzip and batch size from NEWSBOT_S3_* settings or the same-named
+# environment variables; credentials from the environment only (AWS_ACCESS_KEY_ID, …).
+ADDONS = {
+    "newsbot.delivery.addon.DeliveryAddon": 0,
+}
+NEWSBOT_S3_CONNECT_TIMEOUT = 10
+NEWSBOT_S3_READ_TIMEOUT = 30
+NEWSBOT_S3_MAX_ATTEMPTS = 3
 # Dropped pages and items, one JSON line each, beside the main feed.
 NEWSBOT_REJECTS_ENABLED = True
 NEWSBOT_REJECTS_URI = "feeds/%(name)s/%(date)s/%(stamp)s.rejects.jsonl"
-NEWSBOT_REJECTS_SKIP: list[str] = []
+# Counted but not written: an unchanged article was delivered by an earlier run.
+NEWSBOT_REJECTS_SKIP = ["unchanged"]
 
+# -- runs: lock, exit codes, summary, canary --------------------------------------------------
+# `scrapy crawl` takes a run lock and exits with a code that says what happened
+# (newsbot.exitcodes).
+COMMANDS_MODULE = "newsbot.commands"
+NEWSBOT_LOCK_PATH = ".newsbot/run.lock"
+NEWSBOT_SUMMARY_DIR = ".newsbot/summaries"  # summaries of runs without a local feed
+NEWSBOT_LAST_RUN_PATH = ".newsbot/last-run.json"  # copy of the latest run summary
+NEWSBOT_CANARY_ENABLED = True
+NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be lost
+NEWSBOT_CANARY_MIN_ARTICLES = 3
+NEWSBOT_CANARY_HISTORY = 5
+NEWSBOT_CANARY_ACCEPT: list[str] = []
 EXTENSIONS = {
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "newsbot.delivery.exporter.DeliveryFeedExporter": 0,
     "newsbot.extensions.ledger.DropLedger": 100,
+    "newsbot.extensions.canary.CanaryExtension": 500,
+    "newsbot.extensions.summary.SummaryExtension": 510,
 }
 
 # -- the bundled sample web (demo and tests only) ----------------------------------------------
@@ -84,51 +152,3 @@ if NEWSBOT_SAMPLE_WEB:
     AUTOTHROTTLE_START_DELAY = 0.0
 
 LOG_LEVEL = "INFO"
-
-# == delivery, incremental state, scheduling (newsbot.delivery, newsbot.state) ================
-# Feeds are written to the spool and leave it only when stored (local rename or S3 upload);
-# articles count as delivered only then. See README "Running on a schedule".
-COMMANDS_MODULE = "newsbot.commands"  # `scrapy crawl`: run lock + exit codes (newsbot.exitcodes)
-FEED_STORAGES = {
-    "": "newsbot.delivery.storage.SpoolFileFeedStorage",  # plain paths such as feeds/...
-    "file": "newsbot.delivery.storage.SpoolFileFeedStorage",
-    "s3": "newsbot.delivery.storage.SpoolS3FeedStorage",
-}
-EXTENSIONS = {
-    **globals().get("EXTENSIONS", {}),
-    "scrapy.extensions.feedexport.FeedExporter": None,
-    "newsbot.delivery.exporter.DeliveryFeedExporter": 0,
-    "newsbot.extensions.canary.CanaryExtension": 500,
-    "newsbot.extensions.summary.SummaryExtension": 510,
-}
-ITEM_PIPELINES = {
-    **globals().get("ITEM_PIPELINES", {}),
-    "newsbot.pipelines.incremental.IncrementalPipeline": 1000,  # last: drops unchanged articles
-}
-DOWNLOADER_MIDDLEWARES = {
-    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
-    "newsbot.middlewares.refetch.RefetchMiddleware": 50,
-}
-ADDONS = {
-    **globals().get("ADDONS", {}),
-    "newsbot.delivery.addon.DeliveryAddon": 0,  # S3 feed from NEWSBOT_S3_BUCKET (env or -s)
-}
-NEWSBOT_STATE_PATH = ".newsbot/state.sqlite3"
-NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
-NEWSBOT_SPOOL_DIR = ".newsbot/spool"
-NEWSBOT_LOCK_PATH = ".newsbot/run.lock"
-NEWSBOT_SUMMARY_DIR = ".newsbot/summaries"  # summaries of runs without a local feed
-NEWSBOT_LAST_RUN_PATH = ".newsbot/last-run.json"  # copy of the latest run summary
-NEWSBOT_INCREMENTAL = True
-NEWSBOT_REFETCH_WINDOW_HOURS = 48
-# S3: bucket/prefix/gzip/batch from these settings or the same-named environment variables;
-# credentials from the environment only (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
-NEWSBOT_S3_CONNECT_TIMEOUT = 10
-NEWSBOT_S3_READ_TIMEOUT = 30
-NEWSBOT_S3_MAX_ATTEMPTS = 3
-NEWSBOT_CANARY_ENABLED = True
-NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be lost
-NEWSBOT_CANARY_MIN_ARTICLES = 3
-NEWSBOT_CANARY_HISTORY = 5
-NEWSBOT_CANARY_ACCEPT: list[str] = []
-# == end of delivery block =====================================================================

@@ -142,6 +142,27 @@ def test_missing_body_falls_back_to_description() -> None:
     assert generic_body(html, URL) == [desc]
 
 
+def test_body_split_into_chunks_is_taken_whole() -> None:
+    first = "".join(f"<p>{p}</p>" for p in BN_PARAS[:2])
+    second = "".join(f"<p>{p}</p>" for p in BN_PARAS[2:])
+    html = f"""<html><head><title>t</title></head><body><main>
+<h1>গাজায় যুদ্ধবিরতি আলোচনা আবার শুরু</h1>
+<div class="story"><div class="article-body">{first}</div></div>
+<div class="ad-slot"><a href="/promo">বিশেষ অফার</a></div>
+<div class="story"><div class="article-body">{second}</div></div>
+</main></body></html>"""
+    fast_only = trafilatura.extract(html, url=URL, fast=True, include_comments=False) or ""
+    assert BN_PARAS[3] not in fast_only, "premise: trafilatura takes the first chunk only"
+    assert generic_body(html, URL) == BN_PARAS
+
+
+def test_lines_are_matched_in_nfc() -> None:
+    # "আরও পড়ুন" typed with the precomposed letter U+09DC, which NFC decomposes
+    assert is_boilerplate_line("আরও প\u09dcুন")
+    page = bengali_page().replace("সমন্বিত", "সমন্বিত \u09dcা")
+    assert "\u09dc" not in "".join(generic_body(page, URL))
+
+
 DEEP = "<html><body>" + "<div>" * 20000 + "<p>ভেতরে</p>" + "</div>" * 20000 + "</body></html>"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from scrapy.commands import ScrapyCommand
 
@@ -24,4 +25,9 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
+        if not logging.getLogger().handlers:
+            logging.basicConfig(
+                level=self.settings.get("LOG_LEVEL") or "INFO",
+                format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+            )
         self.exitcode = deliver(self.settings, list_only=opts.list)

@@ -3,6 +3,7 @@ its URL and reason, and written to the rejects feed, so nothing is lost silently
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -14,6 +15,8 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from newsbot.delivery.spool import write_atomic
+from newsbot.delivery.uri import uri_params_for
 from newsbot.drops import drop_reason, drop_stat
 from newsbot.signals import page_dropped
 
@@ -24,8 +27,6 @@ ARTICLES_STATS_PREFIX = "newsbot/articles/"
 
 def rejects_path(crawler: Crawler) -> Path:
     """Where this run's rejects feed goes: ``NEWSBOT_REJECTS_URI`` filled with the feed params."""
-    from newsbot.delivery.uri import uri_params_for
-
     template = crawler.settings.get("NEWSBOT_REJECTS_URI")
     params = uri_params_for(crawler, crawler.spider)
     return Path(template % params)
@@ -94,23 +95,26 @@ class DropLedger:
 
     def _open(self) -> IO[str]:
         if self._file is None:
-            assert self.path is not None
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Written beside the final name and renamed at close: a killed run leaves no
-            # half-written rejects feed under the feed's name.
-            self._file = open(self._partial(), "a", encoding="utf-8")  # noqa: SIM115
+            # Written in the spool and put in place at close: a killed run leaves no
+            # half-written rejects feed among the feeds.
+            self._partial.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(self._partial, "w", encoding="utf-8")  # noqa: SIM115
         return self._file
 
+    @property
     def _partial(self) -> Path:
         assert self.path is not None
-        return self.path.with_name(self.path.name + ".part")
+        spool = Path(self.crawler.settings.get("NEWSBOT_SPOOL_DIR") or ".newsbot/spool")
+        return spool / "rejects" / f"{os.getpid()}-{self.path.name}.part"
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self._file is None:
+        if self._file is None or self.path is None:
             return
-        self._file.flush()
-        os.fsync(self._file.fileno())
         self._file.close()
-        os.replace(self._partial(), self.path)  # type: ignore[arg-type]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path, self._partial.read_bytes())
+        self._partial.unlink()
+        with contextlib.suppress(OSError):  # left only while another run still writes in it
+            self._partial.parent.rmdir()
         self.stats.set_value("newsbot/rejects/written", self.written)
         logger.info("Rejects feed: %d lines in %s", self.written, self.path)

@@ -5,7 +5,8 @@ handling around it:
 
 * before: elements trafilatura would delete anyway are dropped first (this makes its many
   per-element XPath passes cheaper), then related-story and tag lists (link-dense lists,
-  breadcrumbs), hidden blocks, site headers and embedded social posts are removed;
+  breadcrumbs), page chrome (nav, footer, aside), site headers without a headline, figures
+  (captions) and embedded social posts are removed;
 * the full (slower) trafilatura cascade runs only when the fast result misses most of the
   page's long paragraphs or is nearly empty; long paragraphs it still misses are taken back
   when they sit in containers shaped like those of the extracted ones (a body split into
@@ -70,7 +71,7 @@ def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tree preparation, in one pass over the elements
+# Tree preparation
 
 # Elements trafilatura deletes anyway (head is emptied except for JSON-LD, which its baseline
 # rescue reads).
@@ -98,7 +99,7 @@ def _remove(el) -> None:
     if parent is None:
         return
     tail = el.tail
-    if tail and tail.strip():
+    if tail:
         prev = el.getprevious()
         if prev is not None:
             prev.tail = (prev.tail or "") + tail

@@ -229,12 +229,20 @@ def _article_score(node: dict, page_urls: set[str]) -> tuple[int, int, int]:
     )
 
 
-def _read_jsonld(sel: Selector, page_urls: set[str]) -> tuple[dict, set[str], dict]:
+def _jsonld_blocks(root: Any) -> list[str]:
+    return [
+        s.text
+        for s in root.iter("script")
+        if s.text and (s.get("type") or "").strip().lower() == "application/ld+json"
+    ]
+
+
+def _read_jsonld(root: Any, page_urls: set[str]) -> tuple[dict, set[str], dict]:
     """(main article node or {}, all page-level types, first Organization/WebSite node or {})."""
     types: set[str] = set()
     articles: list[dict] = []
     org: dict = {}
-    for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
+    for raw in _jsonld_blocks(root):
         data = _load_json(raw)
         if data is None:
             continue
@@ -280,15 +288,15 @@ def _looks_like_url(text: str) -> bool:
     return text.startswith(("http://", "https://", "//", "/"))
 
 
-def _meta_map(sel: Selector) -> dict[str, list[str]]:
+def _meta_map(root: Any) -> dict[str, list[str]]:
     """All <meta> values keyed by lower-cased property/name/itemprop, in page order."""
     out: dict[str, list[str]] = {}
-    for m in sel.xpath("//meta[@content]"):
-        content = " ".join((m.attrib.get("content") or "").split())
+    for m in root.iter("meta"):
+        content = " ".join((m.get("content") or "").split())
         if not content:
             continue
         for attr in ("property", "name", "itemprop"):
-            key = (m.attrib.get(attr) or "").strip().lower()
+            key = (m.get(attr) or "").strip().lower()
             if key:
                 out.setdefault(key, []).append(content)
     return out
@@ -302,14 +310,14 @@ def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
-def _itemprop(sel: Selector, prop: str) -> str | None:
+def _itemprop(root: Any, prop: str) -> str | None:
     """A microdata value: content/datetime attribute or text of the first non-meta element."""
-    for el in sel.xpath(f"//*[not(self::meta)][@itemprop='{prop}']")[:3]:
-        value = el.attrib.get("content") or el.attrib.get("datetime")
+    for el in root.xpath("//*[not(self::meta)][@itemprop=$p]", p=prop)[:3]:
+        value = el.get("content") or el.get("datetime")
         if not value:
             if prop == "author":
-                value = el.xpath("string(.//*[@itemprop='name'])").get() or ""
-            value = value or el.xpath("string(.)").get() or ""
+                value = str(el.xpath("string(.//*[@itemprop='name'])"))
+            value = value or str(el.xpath("string(.)"))
         value = " ".join(value.split())
         if value:
             return value
@@ -339,23 +347,26 @@ def read_metadata(sel: Selector, url: str) -> PageMetadata:
 
 
 def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
-    tags = _meta_map(sel)
-    canonical = sel.xpath("//link[@rel='canonical']/@href").get()
+    root = sel.root
+    if not hasattr(root, "iter"):
+        return
+    tags = _meta_map(root)
+    canonical = next(iter(root.xpath("//link[@rel='canonical']/@href")), None)
     canonical = urljoin(url, canonical.strip()) if canonical and canonical.strip() else None
     og_url = _first(tags, "og:url")
     page_urls = {u.rstrip("/") for u in (url, canonical, og_url) if u}
-    art, types, org = _read_jsonld(sel, page_urls)
+    art, types, org = _read_jsonld(root, page_urls)
     meta.types = types
     meta.og_type = _first(tags, "og:type")
 
     meta.title = (
         _text(art.get("headline"))
         or _first(tags, "og:title")
-        or _itemprop(sel, "headline")
+        or _itemprop(root, "headline")
         or _first(tags, "twitter:title")
         or _text(art.get("name"))
-        or _norm(sel.xpath("string((//h1)[1])").get())
-        or _norm(sel.xpath("string((//title)[1])").get())
+        or _norm(str(root.xpath("string((//h1)[1])")))
+        or _norm(str(root.xpath("string((//title)[1])")))
     )
     meta.description = (
         _text(art.get("description"))
@@ -368,14 +379,14 @@ def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
             "pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date",
             "parsely-pub-date", "sailthru.date",
         )
-        or _itemprop(sel, "datePublished")
+        or _itemprop(root, "datePublished")
         or _text(art.get("dateCreated"))
     )
     meta.updated = (
         _text(art.get("dateModified"))
         or _first(tags, "article:modified_time", "og:updated_time", "datemodified",
                   "last-modified")
-        or _itemprop(sel, "dateModified")
+        or _itemprop(root, "dateModified")
     )
     authors = _people(art.get("author")) if art else []
     if not authors:
@@ -383,7 +394,7 @@ def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
     if not authors:
         authors = tags.get("author", []) or tags.get("dc.creator", [])
     if not authors:
-        value = _itemprop(sel, "author")
+        value = _itemprop(root, "author")
         authors = [value] if value else []
     meta.authors = _clean_list(authors, limit=20)
 
@@ -404,12 +415,15 @@ def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
     body = art.get("articleBody") if art else None
     meta.article_body = body.strip() if isinstance(body, str) and body.strip() else None
 
-    lang = sel.xpath("/html/@lang").get() or sel.xpath("/html/@xml:lang").get()
+    html_el = root if root.tag == "html" else next(root.iter("html"), None)
+    lang = None
+    if html_el is not None:
+        lang = html_el.get("lang") or html_el.get("{http://www.w3.org/XML/1998/namespace}lang")
     lang = lang or _text(art.get("inLanguage")) or _first(tags, "og:locale", "language",
                                                           "content-language")
     if not lang:
-        lang = sel.xpath("//meta[@http-equiv='content-language' or "
-                         "@http-equiv='Content-Language']/@content").get()
+        lang = next(iter(root.xpath("//meta[translate(@http-equiv, 'CONTENTLAGU', "
+                                    "'contentlagu')='content-language']/@content")), None)
     meta.language = lang.strip().replace("_", "-") if lang and lang.strip() else None
     publisher = art.get("publisher") if art else None
     meta.site_name = (
