@@ -33,7 +33,8 @@ def demo_command(base_url: str, outlets: list[str]) -> tuple[list[str], dict[str
         "NEWSBOT_LAST_RUN_PATH": DEMO_DIR / "last-run.json",
         "LOG_FILE": DEMO_DIR / "crawl.log",
     }
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "bn_world", "-a", "outlets=" + ",".join(outlets)]
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "bn_world"]
+    cmd += ["-a", "outlets=" + ",".join(outlets)]
     for name, value in settings.items():
         cmd += ["-s", f"{name}={value}"]
     env = dict(os.environ, NEWSBOT_SAMPLE_WEB=base_url, SCRAPY_SETTINGS_MODULE="newsbot.settings")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from newsbot.sampleweb.server import serve
+
+from newsbot.sampleweb.server import SampleWebServer, serve
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +17,11 @@ def sample_web() -> Iterator[str]:
         yield server.base_url
     finally:
         server.close()
+
+
+@pytest.fixture(scope="module")
+def web() -> Iterator[SampleWebServer]:
+    """A sample-web server of the test module's own, so its access log holds that module's
+    crawls only."""
+    with serve(port=0) as server:
+        yield server

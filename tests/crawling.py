@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsbot.sampleweb import expected
+
 REPO = Path(__file__).resolve().parent.parent
 
 # The sample web's outlets (the registry's listed outlets plus the sample aggregator).
@@ -40,6 +42,15 @@ class CrawlResult:
     def rejected(self) -> list[dict[str, Any]]:
         """Every line of the rejects feeds."""
         return [json.loads(line) for path in self.rejects for line in _lines(path)]
+
+
+def bengali_article_urls(*outlets: str) -> set[str]:
+    """Canonical URLs of the sample web's Bengali articles of these outlets."""
+    return {
+        a.canonical_url
+        for a in expected.expected_articles()
+        if a.lang == "bn" and a.outlet_id in outlets
+    }
 
 
 def _lines(path: Path) -> list[str]:

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import collections
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from newsbot.sampleweb import SampleWebServer, expected, serve
+from newsbot.sampleweb import SampleWebServer, expected
 from newsbot.urls import canonicalize_url
 from tests.crawling import CrawlResult, run_crawl
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[SampleWebServer]:
-    """A sample-web server of this module's own, so its access log holds one crawl only."""
-    with serve(port=0) as web:
-        yield web
-
-
-@pytest.fixture(scope="module")
-def crawl(server: SampleWebServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
-    result = run_crawl(tmp_path_factory.mktemp("crawl"), server.base_url)
+def crawl(web: SampleWebServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
+    result = run_crawl(tmp_path_factory.mktemp("crawl"), web.base_url)
     assert result.returncode == 0, result.log[-3000:]
     return result
 
@@ -75,11 +67,11 @@ def test_no_non_article_page_is_in_the_feed(items: list[dict[str, Any]]) -> None
 
 
 def test_robots_disallowed_page_is_never_requested(
-    server: SampleWebServer, crawl: CrawlResult, summary: dict[str, Any]
+    web: SampleWebServer, crawl: CrawlResult, summary: dict[str, Any]
 ) -> None:
     disallowed = expected.robots_disallowed_urls()
     assert disallowed
-    requested = {(host, path) for host, path, _ in server.access_log}
+    requested = {(host, path) for host, path, _ in web.access_log}
     for url in disallowed:
         parts = urlsplit(url)
         assert (parts.hostname, parts.path) not in requested
@@ -88,14 +80,14 @@ def test_robots_disallowed_page_is_never_requested(
 
 
 def test_every_request_carries_the_honest_user_agent(
-    server: SampleWebServer, crawl: CrawlResult
+    web: SampleWebServer, crawl: CrawlResult
 ) -> None:
-    agents = {agent for _, _, agent in server.access_log}
+    agents = {agent for _, _, agent in web.access_log}
     assert agents == {
         "newsbot/0.1.0 (Bengali news corpus crawler; +mailto:newsbot-operator@localhost)"
     }
-    robots = [path for _, path, _ in server.access_log if path == "/robots.txt"]
-    hosts = {host for host, _, _ in server.access_log}
+    robots = [path for _, path, _ in web.access_log if path == "/robots.txt"]
+    hosts = {host for host, _, _ in web.access_log}
     assert len(robots) == len(hosts)
 
 

@@ -17,7 +17,6 @@ import pytest
 
 from newsbot.exitcodes import PRECEDENCE, ExitCode, pick
 from newsbot.runlock import LockHeld, RunLock, held_here
-from newsbot.sampleweb.server import serve
 from tests.s3server import REPO, deliver, env_for, local_feed_records, run, why
 
 OUTLET = "prothomalo"
@@ -41,13 +40,6 @@ class ExplodingSpiderMiddleware:
         if response.meta.get("newsbot_kind") == "article" and not self.exploded:
             self.exploded = True
             raise ValueError("callback blew up")
-
-
-@pytest.fixture(scope="module")
-def web() -> Any:
-    server = serve(port=0)
-    yield server
-    server.close()
 
 
 def last_run(workdir: Path) -> dict[str, Any]:

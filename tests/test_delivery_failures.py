@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 
 from newsbot.exitcodes import ExitCode
-from newsbot.sampleweb import expected
-from newsbot.sampleweb.server import serve
+from tests.crawling import bengali_article_urls
 from tests.s3server import (
     MotoServer,
     SilentEndpoint,
@@ -37,18 +36,8 @@ FAST_FAIL = ["-s", "NEWSBOT_S3_MAX_ATTEMPTS=1", "-s", "NEWSBOT_S3_CONNECT_TIMEOU
 
 
 @pytest.fixture(scope="module")
-def web() -> Any:
-    server = serve(port=0)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def wanted() -> set[str]:
-    return {
-        a.canonical_url for a in expected.expected_articles()
-        if a.lang == "bn" and a.outlet_id == OUTLET
-    }
+    return bengali_article_urls(OUTLET)
 
 
 def error_lines(log: str) -> list[str]:

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from newsbot.exitcodes import ExitCode
-from newsbot.sampleweb import expected
-from newsbot.sampleweb.server import serve
+from tests.crawling import bengali_article_urls
 from tests.s3server import (
     MotoServer,
     env_for,
@@ -29,18 +28,8 @@ KEY = r"world/bn_world/\d{4}/\d\d/\d\d/\d{8}T\d{6}Z"
 
 
 @pytest.fixture(scope="module")
-def web() -> Any:
-    server = serve(port=0)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def wanted() -> set[str]:
-    return {
-        a.canonical_url for a in expected.expected_articles()
-        if a.lang == "bn" and a.outlet_id == OUTLET
-    }
+    return bengali_article_urls(OUTLET)
 
 
 def test_feed_lands_in_the_bucket_under_a_clean_key(

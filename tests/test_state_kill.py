@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from newsbot.sampleweb import expected
-from newsbot.sampleweb.server import serve
+from tests.crawling import bengali_article_urls
 from tests.s3server import (
     MotoServer,
     SilentEndpoint,
@@ -38,19 +37,8 @@ SLOW = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.1",
 
 
 @pytest.fixture(scope="module")
-def web() -> Any:
-    server = serve(port=0)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def wanted() -> set[str]:
-    outlets = set(OUTLETS.split(","))
-    return {
-        a.canonical_url for a in expected.expected_articles()
-        if a.lang == "bn" and a.outlet_id in outlets
-    }
+    return bengali_article_urls(*OUTLETS.split(","))
 
 
 def scraped(workdir: Path) -> int:

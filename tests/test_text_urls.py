@@ -35,7 +35,7 @@ def test_clean_line_keeps_zero_width_joiner_that_spelling_needs() -> None:
         ("প্রথমআলো", "প্রথম আলো"),
         ("কিম রাশিয়া গেছেন।", "কিম রাশিয়া গেছেন"),
         ("কিম রাশিয়া গেছেন!", "কিম  রাশিয়া গেছেন?"),
-        (f"নয়া দিগন্ত".replace(DECOMPOSED_YA, PRECOMPOSED_YA), "নয়া দিগন্ত"),
+        ("নয়া দিগন্ত".replace(DECOMPOSED_YA, PRECOMPOSED_YA), "নয়া দিগন্ত"),
         ("Read More", "read more"),
     ],
 )

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsbot.boilerplate import (
@@ -34,6 +33,7 @@ from newsbot.boilerplate import (
     load_phrasebook_file,
     looks_like_prose,
 )
+from newsbot.pipelines.base import CountingPipeline
 from newsbot.registry import load_registry
 from newsbot.text import clean_line
 from newsbot.urls import host_of
@@ -46,13 +46,7 @@ MAX_ALSO_READ_LINKS = 6
 _DESK_STRIP = " ।.,:;|-–—"
 
 
-def _settings(settings: BaseSettings | Mapping[str, Any] | None) -> BaseSettings:
-    if isinstance(settings, BaseSettings):
-        return settings
-    return BaseSettings(dict(settings or {}))
-
-
-class BoilerplatePipeline:
+class BoilerplatePipeline(CountingPipeline):
     """Removes boilerplate lines from ``body`` and counts them by kind.
 
     Settings: ``NEWSBOT_TEMPLATE_MIN_SHARE`` (0.5), ``NEWSBOT_TEMPLATE_MIN_PAGES`` (3),
@@ -72,8 +66,8 @@ class BoilerplatePipeline:
     stats_prefix = "newsbot/boilerplate/"
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
-        s = _settings(settings)
-        self.stats = stats
+        super().__init__(settings, stats)
+        s = self.settings
         path = s.get("NEWSBOT_BOILERPLATE_PATH")
         self.book: PhraseBook = load_phrasebook_file(path) if path else load_phrasebook()
         self.store = TemplateStore(
@@ -91,14 +85,6 @@ class BoilerplatePipeline:
         if self.path and self.store.load(self.path):
             self._inc("templates/loaded")
             logger.debug("loaded learned template lines from %s", self.path)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> BoilerplatePipeline:
-        return cls(crawler.settings, crawler.stats)
-
-    def _inc(self, event: str, count: int = 1) -> None:
-        if self.stats is not None and count:
-            self.stats.inc_value(self.stats_prefix + event, count)
 
     # -- the pipeline --------------------------------------------------------------------------
 

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsbot.boilerplate import line_key, word_count
+from newsbot.pipelines.base import CountingPipeline
 from newsbot.text import compare_key, split_sentences
 
 # A sentence this short ("না।", "হ্যাঁ।") may be repeated on purpose; it is left alone.
@@ -34,7 +34,7 @@ def dedupe_sentences(paragraph: str, min_words: int = MIN_SENTENCE_WORDS) -> tup
     return (" ".join(kept), removed) if removed else (paragraph, 0)
 
 
-class DuplicateLinesPipeline:
+class DuplicateLinesPipeline(CountingPipeline):
     """Keeps the first occurrence of every paragraph (compared by ``compare_key``) and of every
     sentence inside a paragraph (sentences of at least ``NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS``
     words, default 3).
@@ -45,17 +45,9 @@ class DuplicateLinesPipeline:
     stats_prefix = "newsbot/duplicates/"
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
-        s = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings or {}))
+        super().__init__(settings, stats)
+        s = self.settings
         self.min_words = s.getint("NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS", MIN_SENTENCE_WORDS)
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DuplicateLinesPipeline:
-        return cls(crawler.settings, crawler.stats)
-
-    def _inc(self, event: str, count: int = 1) -> None:
-        if self.stats is not None and count:
-            self.stats.inc_value(self.stats_prefix + event, count)
 
     def process_item(self, item: Any) -> Any:
         """Remove duplicate paragraphs and sentences from the body (in place); return the item."""

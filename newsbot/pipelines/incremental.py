@@ -27,10 +27,11 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsbot.drops import Drop
+from newsbot.pipelines.base import CountingPipeline
 from newsbot.state import StateStore, fingerprint, open_store, store_for_crawler, utcnow
 
 
-class IncrementalPipeline:
+class IncrementalPipeline(CountingPipeline):
     """Drops unchanged articles and numbers revisions (see the module docstring)."""
 
     stats_prefix = "newsbot/incremental/"
@@ -41,10 +42,8 @@ class IncrementalPipeline:
         stats: Any = None,
         store: StateStore | None = None,
     ):
-        s = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings or {}))
-        self.settings = s
-        self.enabled = s.getbool("NEWSBOT_INCREMENTAL", True)
-        self.stats = stats
+        super().__init__(settings, stats)
+        self.enabled = self.settings.getbool("NEWSBOT_INCREMENTAL", True)
         self._store = store
         self._emitted: set[str] = set()
 
@@ -58,10 +57,6 @@ class IncrementalPipeline:
         if self._store is None:
             self._store = open_store(self.settings)
         return self._store
-
-    def _inc(self, event: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(self.stats_prefix + event)
 
     def process_item(self, item: Any) -> Any:
         """Return the item with its ``revision`` set, or raise ``Drop("unchanged")``."""

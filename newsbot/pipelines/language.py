@@ -9,10 +9,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsbot.drops import Drop
+from newsbot.pipelines.base import CountingPipeline
 
 UNKNOWN = "unknown"
 DEFAULT_LANGUAGES = ("bn",)
@@ -82,7 +82,7 @@ def detect_language(text: str, min_share: float = DEFAULT_SCRIPT_SHARE,
     return str(best.lang), round(float(best.prob), 4), "langdetect"
 
 
-class LanguagePipeline:
+class LanguagePipeline(CountingPipeline):
     """Sets ``language`` and ``language_confidence`` from the cleaned title and body, and drops
     articles whose language is not in ``NEWSBOT_LANGUAGES`` (default ``["bn"]``) with reason
     ``language:<code>`` (``language:unknown`` for text without letters).
@@ -97,19 +97,11 @@ class LanguagePipeline:
     stats_prefix = "newsbot/language/"
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
-        s = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings or {}))
+        super().__init__(settings, stats)
+        s = self.settings
         self.languages = set(s.getlist("NEWSBOT_LANGUAGES", list(DEFAULT_LANGUAGES)))
         self.script_share = s.getfloat("NEWSBOT_LANGUAGE_SCRIPT_SHARE", DEFAULT_SCRIPT_SHARE)
         self.max_chars = s.getint("NEWSBOT_LANGDETECT_MAX_CHARS", DEFAULT_MAX_CHARS)
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
-        return cls(crawler.settings, crawler.stats)
-
-    def _inc(self, event: str, count: int = 1) -> None:
-        if self.stats is not None and count:
-            self.stats.inc_value(self.stats_prefix + event, count)
 
     def process_item(self, item: Any) -> Any:
         """Set the language fields; raise ``Drop("language:<code>")`` for other languages."""

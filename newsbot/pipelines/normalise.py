@@ -6,9 +6,8 @@ import re
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.crawler import Crawler
-from scrapy.settings import BaseSettings
 
+from newsbot.pipelines.base import CountingPipeline
 from newsbot.text import NFC_SAFE_CHARS, NFC_UNSAFE_PAIRS, clean_line, compare_key
 
 # Invisible characters that carry nothing in Bengali text. ZWJ/ZWNJ (U+200D/U+200C) are not
@@ -34,7 +33,7 @@ def normalise_text(value: Any) -> str:
     return clean_line(_INVISIBLE_RE.sub("", text))
 
 
-class NormalisePipeline:
+class NormalisePipeline(CountingPipeline):
     """NFC and collapsed white space on title, body, authors, desk, section, tags, the image
     caption and related-link titles and labels; removes empty paragraphs, authors and tags.
 
@@ -44,18 +43,6 @@ class NormalisePipeline:
     """
 
     stats_prefix = "newsbot/normalise/"
-
-    def __init__(self, settings: BaseSettings | None = None, stats: Any = None):
-        self.settings = settings
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> NormalisePipeline:
-        return cls(crawler.settings, crawler.stats)
-
-    def _inc(self, event: str, count: int = 1) -> None:
-        if self.stats is not None and count:
-            self.stats.inc_value(self.stats_prefix + event, count)
 
     def process_item(self, item: Any) -> Any:
         """Normalise ``item`` in place and return it."""

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from newsbot.pipelines.base import CountingPipeline
 from newsbot.registry import Outlet, Registry, load_registry
 from newsbot.text import clean_line, compare_key
 
@@ -21,7 +21,7 @@ def stats_label(label: str) -> str:
     return clean_line(label).replace("/", "∕")[:MAX_LABEL_IN_STATS]
 
 
-class RelatedOutletsPipeline:
+class RelatedOutletsPipeline(CountingPipeline):
     """Gives every related link ``outlet_id`` and ``outlet_name`` from the label shown with it
     (any spelling the registry knows: "প্রথমআলো" is "প্রথম আলো", "দৈনিক" optional, precomposed or
     decomposed য়/ড়/ঢ়), else from the link's domain, else None; the raw label is kept. Links
@@ -37,17 +37,8 @@ class RelatedOutletsPipeline:
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None,
                  registry: Registry | None = None):
-        self.settings = settings
-        self.stats = stats
+        super().__init__(settings, stats)
         self.registry = registry or load_registry()
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RelatedOutletsPipeline:
-        return cls(crawler.settings, crawler.stats)
-
-    def _inc(self, event: str, count: int = 1) -> None:
-        if self.stats is not None and count:
-            self.stats.inc_value(self.stats_prefix + event, count)
 
     def outlet_for(self, link: Mapping[str, Any]) -> tuple[Outlet | None, str]:
         """The outlet of a related link, and how it was found: ``label``, ``domain`` or

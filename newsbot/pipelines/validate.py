@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsbot.drops import Drop
+from newsbot.pipelines.base import CountingPipeline
 
 REQUIRED_FIELDS = ("url", "canonical_url", "title", "body")
 DEFAULT_MIN_BODY_CHARS = 200
@@ -20,7 +20,7 @@ def body_chars(body: list[str]) -> int:
     return sum(len(p) for p in body)
 
 
-class ValidatePipeline:
+class ValidatePipeline(CountingPipeline):
     """Drops an item that lacks a required field (reason ``missing:<field>``, for ``url``,
     ``canonical_url``, ``title``, ``body``) or whose body is shorter than
     ``NEWSBOT_MIN_BODY_CHARS`` characters (default 200; reason ``too_short``).
@@ -32,17 +32,9 @@ class ValidatePipeline:
     stats_prefix = "newsbot/validate/"
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
-        s = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings or {}))
+        super().__init__(settings, stats)
+        s = self.settings
         self.min_body_chars = s.getint("NEWSBOT_MIN_BODY_CHARS", DEFAULT_MIN_BODY_CHARS)
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        return cls(crawler.settings, crawler.stats)
-
-    def _inc(self, event: str, count: int = 1) -> None:
-        if self.stats is not None and count:
-            self.stats.inc_value(self.stats_prefix + event, count)
 
     def process_item(self, item: Any) -> Any:
         """Return the item, or raise ``Drop`` with the first problem found."""
