@@ -10,7 +10,8 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from newsbot.extract import is_article_candidate, page_is_article
+from newsbot.discovery import article_url_matches
+from newsbot.extract import page_is_article
 from newsbot.extract.page import ProfileExtractor, build_context, extract_page, extractor_for
 from newsbot.extract.profiles import (
     article_url_patterns,
@@ -181,11 +182,11 @@ def test_sample_article_urls_match_their_profile() -> None:
     for art in expected_articles():
         patterns = article_url_patterns(art.outlet_id)
         assert any(p.search(art.url) for p in patterns), art.url
-        assert is_article_candidate(art.url)
+        assert article_url_matches(art.url, art.outlet_id)
     for url in non_article_urls():
         outlet = load_registry().by_url(url)
         assert outlet is not None
-        assert not is_article_candidate(url), url
+        assert not article_url_matches(url, outlet.id), url
 
 
 def test_page_is_article() -> None:
@@ -211,5 +212,4 @@ def test_page_is_article_by_profile_detect_title_and_body() -> None:
     html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html, flags=re.S)
     response = HtmlResponse(url=art.url, body=html.encode(), encoding="utf-8")
     assert page_is_article(response)
-    assert is_article_candidate(response)
     assert not page_is_article(Selector(text=html))  # no URL: no profile to ask

@@ -13,14 +13,13 @@ Public API::
     main_text(html, url) -> str                   # cleaned body, paragraphs joined by blank lines
     ExtractionError(reason)                       # .reason: empty_page, binary_content, ...
     page_is_article(sel, url=None) -> bool
-    is_article_candidate(response_or_url, meta=None) -> bool
 """
 
 from __future__ import annotations
 
 from newsbot.extract.api import clean, extract_article, extract_html, extract_record, main_text
 from newsbot.extract.guard import REASONS, ExtractionError
-from newsbot.extract.profiles import is_article_candidate, page_is_article
+from newsbot.extract.profiles import page_is_article
 
 __all__ = [
     "REASONS",
@@ -29,7 +28,6 @@ __all__ = [
     "extract_article",
     "extract_html",
     "extract_record",
-    "is_article_candidate",
     "main_text",
     "page_is_article",
 ]

@@ -11,8 +11,9 @@ import lxml.html
 from parsel import Selector
 
 from newsbot.dates import parse_date
-from newsbot.extract.profiles import ProfileVersion, select
+from newsbot.extract.profiles import ProfileVersion
 from newsbot.extract.related import element_text, remove_elements
+from newsbot.extract.selectors import select
 from newsbot.extract.vocab import (
     is_desk,
     is_navigation_heading,

@@ -28,7 +28,6 @@ import lxml.html
 from parsel import Selector
 
 from newsbot.dates import find_dates, parse_date, to_iso
-from newsbot.extract import metadata_adapter as md
 from newsbot.extract.body import (
     MAX_DATE_LINE_CHARS,
     filter_body,
@@ -45,7 +44,8 @@ from newsbot.extract.furniture import (
     placed_as_standfirst,
 )
 from newsbot.extract.guard import ExtractionError, LoadedPage, load_page, no_text_reason
-from newsbot.extract.profiles import Profile, ProfileVersion, profile_for, select
+from newsbot.extract.metadata import PageMetadata, is_article, read_metadata
+from newsbot.extract.profiles import Profile, ProfileVersion, profile_for
 from newsbot.extract.related import (
     DocOrder,
     RelatedResult,
@@ -55,6 +55,7 @@ from newsbot.extract.related import (
     profile_related,
     remove_elements,
 )
+from newsbot.extract.selectors import select
 from newsbot.extract.vocab import (
     is_desk,
     strip_byline_prefix,
@@ -81,7 +82,7 @@ class PageContext:
     outlet: Outlet | None
     profile: Profile | None
     version: ProfileVersion | None
-    meta: Any
+    meta: PageMetadata
     order: DocOrder
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -115,7 +116,7 @@ def build_context(
     else:
         profile = profile_for(outlet.id)
     version = profile.version_for(sel) if profile else None
-    meta = md.read(sel, url)
+    meta = read_metadata(sel, url)
     return PageContext(url, loaded, sel, outlet, profile, version, meta, DocOrder(loaded.root))
 
 
@@ -174,7 +175,7 @@ class GenericExtractor:
 
     def title(self) -> str:
         """Profile → og:title / JSON-LD headline → <h1> → <title> minus " | site"."""
-        title = self.profile_value("title") or md.title(self.ctx.meta)
+        title = self.profile_value("title") or (self.ctx.meta.title or "")
         if not title:
             title = _first(_texts(self.ctx.sel, "//h1"))
         if not title:
@@ -194,7 +195,7 @@ class GenericExtractor:
         return title
 
     def _site_names(self) -> list[str]:
-        names = [md.site_name(self.ctx.meta)]
+        names = [self.ctx.meta.site_name or ""]
         if self.ctx.outlet:
             names += [self.ctx.outlet.name_bn, self.ctx.outlet.name_en]
             names += [f.value for f in self.ctx.outlet.names]
@@ -212,7 +213,7 @@ class GenericExtractor:
                     result[name] = result[name] or _iso(value, tz)
                 else:
                     visible[name].append(value)
-        meta = {"published": md.published(self.ctx.meta), "updated": md.updated(self.ctx.meta)}
+        meta = {"published": self.ctx.meta.published, "updated": self.ctx.meta.updated}
         for name in ("published", "updated"):
             if not result[name] and meta[name]:
                 result[name] = _iso(meta[name], tz)
@@ -251,7 +252,7 @@ class GenericExtractor:
         """(authors, desk): people from the profile, else metadata, else (with ``visible``)
         byline elements of the page; desk bylines ("আন্তর্জাতিক ডেস্ক", …) go to desk."""
         desk = self.profile_value("desk") or None
-        candidates = self.profile_values("authors") or md.authors(self.ctx.meta)
+        candidates = self.profile_values("authors") or self.ctx.meta.authors
         if not candidates and visible:
             candidates = self._visible_byline()
         authors: list[str] = []
@@ -280,11 +281,11 @@ class GenericExtractor:
 
     def section(self) -> str | None:
         """Profile → article:section / JSON-LD articleSection."""
-        return self.profile_value("section") or md.section(self.ctx.meta) or None
+        return self.profile_value("section") or self.ctx.meta.section or None
 
     def tags(self) -> list[str]:
         """Profile → article:tag / JSON-LD keywords / news_keywords."""
-        values = self.profile_values("tags") or md.tags(self.ctx.meta)
+        values = self.profile_values("tags") or self.ctx.meta.tags
         out: list[str] = []
         for value in values:
             tag = clean_line(value)
@@ -294,8 +295,8 @@ class GenericExtractor:
 
     def image(self) -> dict[str, Any] | None:
         """{url, caption}: profile → og:image / JSON-LD image; caption → <figcaption>."""
-        url = self.profile_value("image") or md.image(self.ctx.meta)
-        caption = self.profile_value("image_caption") or md.image_caption(self.ctx.meta)
+        url = self.profile_value("image") or self.ctx.meta.image_url
+        caption = self.profile_value("image_caption") or self.ctx.meta.image_caption
         if not caption or not url:
             found, src = self._figcaption(url)
             caption = caption or found
@@ -336,7 +337,7 @@ class GenericExtractor:
 
     def description(self) -> str:
         """The page's description (metadata, else ``<meta name=description>``)."""
-        return md.description(self.ctx.meta) or clean_line(
+        return self.ctx.meta.description or clean_line(
             self.ctx.sel.xpath("//meta[@name='description']/@content").get() or ""
         )
 
@@ -395,7 +396,7 @@ class GenericExtractor:
         link_keys = link_text_keys(ctx.root)
         remove_elements(related.elements)
         body = self.body_paragraphs()
-        json_body = md.article_body(ctx.meta)
+        json_body = (ctx.meta.article_body or "")
         if not body or (json_body and space_key(" ".join(body)) == space_key(json_body)):
             # No visible body (the generic extractor may fall back on articleBody itself,
             # flattened): the JSON-LD articleBody, in its own paragraphs.
@@ -413,7 +414,7 @@ class GenericExtractor:
         if not body:
             raise ExtractionError(no_text_reason(ctx.loaded), ctx.url)
         if (
-            not md.is_article(ctx.meta)
+            not is_article(ctx.meta)
             and ctx.version is None
             and sum(len(p) for p in body) < MIN_UNMARKED_BODY_CHARS
         ):

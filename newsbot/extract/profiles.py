@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from parsel import Selector, SelectorList
 
+from newsbot.extract.metadata import is_article, read_metadata
+from newsbot.extract.selectors import select
 from newsbot.registry import load_registry
 
 log = logging.getLogger(__name__)
@@ -196,28 +197,6 @@ def profile_for_url(url: str) -> Profile | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Selector helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def is_xpath(expr: str) -> bool:
-    """Profile convention: XPath when the expression starts with "/" or "(" (or "./")."""
-    return expr.lstrip().startswith(("/", "(", "./"))
-
-
-def select(sel: Selector | SelectorList, expr: str) -> SelectorList:
-    """Apply one profile expression (XPath or CSS) to ``sel``; a broken one matches nothing."""
-    expr = expr.strip()
-    if not expr:
-        return SelectorList([])
-    try:
-        return sel.xpath(expr) if is_xpath(expr) else sel.css(expr)
-    except Exception as exc:  # a bad selector in a data file must not crash
-        log.warning("bad selector %r: %s", expr, exc)
-        return SelectorList([])
-
-
-# ---------------------------------------------------------------------------------------------
 # Helpers for the spider
 # ---------------------------------------------------------------------------------------------
 
@@ -255,46 +234,6 @@ def is_article_url(url: str, outlet_id: str | None = None) -> bool | None:
 # Is this page an article?
 # ---------------------------------------------------------------------------------------------
 
-#: schema.org types that mark an article page (NewsArticle and its relatives).
-ARTICLE_TYPES = frozenset({
-    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "AskPublicNewsArticle",
-    "BackgroundNewsArticle", "OpinionNewsArticle", "ReviewNewsArticle", "BlogPosting",
-    "LiveBlogPosting", "Report", "SatiricalArticle", "ScholarlyArticle", "TechArticle",
-    "AdvertiserContentArticle", "SocialMediaPosting", "DiscussionForumPosting",
-})
-
-
-def _jsonld_types(data: Any) -> Iterable[str]:
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            kind = node.get("@type")
-            if isinstance(kind, str):
-                yield kind
-            elif isinstance(kind, list):
-                yield from (k for k in kind if isinstance(k, str))
-            graph = node.get("@graph")
-            if graph is not None:
-                stack.append(graph)
-
-
-def jsonld_article(sel: Selector) -> bool:
-    """Whether a JSON-LD block of the page declares an article type (``@graph`` included)."""
-    import json
-
-    for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
-        if any(t.rsplit("/", 1)[-1] in ARTICLE_TYPES for t in _jsonld_types(data)):
-            return True
-    return False
-
-
 def _selector_and_url(obj: Any, url: str | None) -> tuple[Selector | None, str | None]:
     if isinstance(obj, (Selector, SelectorList)):
         return (obj if isinstance(obj, Selector) else obj[0] if obj else None), url
@@ -310,8 +249,7 @@ def page_is_article(sel: Any, url: str | None = None) -> bool:
     selector, url = _selector_and_url(sel, url)
     if selector is None:
         return False
-    og_type = (selector.xpath("//meta[@property='og:type']/@content").get() or "").strip()
-    if og_type.lower() == "article" or jsonld_article(selector):
+    if is_article(read_metadata(selector, url or "")):
         return True
     profile = profile_for_url(url) if url else None
     version = profile.version_for(selector) if profile else None
@@ -320,35 +258,3 @@ def page_is_article(sel: Any, url: str | None = None) -> bool:
     title = any(select(selector, expr).get() for expr in version.selectors("title"))
     body = any(select(selector, expr) for expr in version.body)
     return title and body
-
-
-def is_article_candidate(response_or_url: Any, meta: dict[str, Any] | None = None) -> bool:
-    """Whether the spider should treat a URL (or a fetched response) as an article page.
-
-    A response counts when :func:`page_is_article` says so, or its URL matches the outlet's
-    article patterns. A URL counts when it matches the profile's ``article_url`` patterns; for
-    an outlet without patterns, when ``meta`` says it came from a feed or sitemap
-    (``newsbot_kind`` "feed"/"sitemap"/"article") or its path looks like an article's.
-    """
-    from newsbot.urls import canonicalize_url
-
-    meta = meta or {}
-    if isinstance(response_or_url, str):
-        url = response_or_url
-    else:
-        url = getattr(response_or_url, "url", "") or ""
-        if getattr(response_or_url, "selector", None) is not None:
-            try:
-                if page_is_article(response_or_url):
-                    return True
-            except Exception:  # a page that cannot be read is no article
-                return False
-    verdict = is_article_url(url, meta.get("outlet_id"))
-    if verdict is not None:
-        return verdict
-    if meta.get("newsbot_kind") in ("feed", "sitemap", "article"):
-        return True
-    path = urlsplit(canonicalize_url(url)).path
-    segments = [s for s in path.split("/") if s]
-    slug = segments[-1] if segments else ""
-    return bool(re.search(r"\d{4,}", path)) or slug.count("-") >= 3 or len(segments) >= 3

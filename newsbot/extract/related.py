@@ -27,7 +27,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from newsbot.extract.profiles import RelatedRule, select
+from newsbot.extract.profiles import RelatedRule
+from newsbot.extract.selectors import select
 from newsbot.extract.vocab import (
     MAX_LABEL_CHARS,
     is_navigation_heading,
