@@ -151,7 +151,17 @@ class BnWorldSpider(scrapy.Spider):
     # -- routing -----------------------------------------------------------------------------
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """Route a response by what it was requested as and what it turned out to be."""
+        """Route a response by what it was requested as and what it turned out to be.
+
+        A failure while reading a page is logged as an error and the page counted as a drop
+        (``parse_error``), so it is neither lost silently nor fatal to the crawl."""
+        try:
+            yield from self._route(response)
+        except Exception as exc:
+            self.logger.exception("Could not read %s", response.url)
+            self.drop(response, "parse_error", f"{type(exc).__name__}: {exc}")
+
+    def _route(self, response: Response) -> Iterator[Any]:
         kind = response.meta.get("newsbot_kind", LISTING)
         if not isinstance(response, TextResponse):
             self.drop(response, "not_text")
