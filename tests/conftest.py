@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from newsbot.sampleweb.server import SampleWebServer, serve
+from tests.crawling import CrawlResult, run_crawl
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +26,11 @@ def web() -> Iterator[SampleWebServer]:
     crawls only."""
     with serve(port=0) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def crawl(web: SampleWebServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
+    """One full ``scrapy crawl bn_world`` of the sample web, shared by a test module."""
+    result = run_crawl(tmp_path_factory.mktemp("crawl"), web.base_url)
+    assert result.returncode == 0, result.log[-3000:]
+    return result

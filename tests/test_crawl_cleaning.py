@@ -26,13 +26,6 @@ def has_template_line(item: dict[str, Any]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def crawl(web: SampleWebServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
-    result = run_crawl(tmp_path_factory.mktemp("crawl"), web.base_url)
-    assert result.returncode == 0, result.log[-3000:]
-    return result
-
-
-@pytest.fixture(scope="module")
 def rules_without_self_promotion(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The phrase file less the rules about an outlet advertising itself, so that only
     learning can catch the sample web's per-outlet promo lines."""

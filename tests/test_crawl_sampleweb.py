@@ -12,14 +12,7 @@ import pytest
 
 from newsbot.sampleweb import SampleWebServer, expected
 from newsbot.urls import canonicalize_url
-from tests.crawling import CrawlResult, run_crawl
-
-
-@pytest.fixture(scope="module")
-def crawl(web: SampleWebServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
-    result = run_crawl(tmp_path_factory.mktemp("crawl"), web.base_url)
-    assert result.returncode == 0, result.log[-3000:]
-    return result
+from tests.crawling import CrawlResult
 
 
 @pytest.fixture(scope="module")
