@@ -71,3 +71,15 @@ def test_listing_pagination_is_bounded_by_a_setting(
     )  # fmt: skip
     assert listing_pages(default) == ["/international", "/international?page=2"]
     assert listing_pages(bounded) == ["/international"]
+
+
+def test_rejects_feed_can_be_turned_off_while_drops_are_still_counted(
+    web: SampleWebServer, tmp_path: Path
+) -> None:
+    off = ["-s", "NEWSBOT_REJECTS_ENABLED=False"]
+    result, _ = crawl_and_log(web, tmp_path, *NO_STATE, *off, outlets="prothomalo")
+    assert result.rejects == []
+    assert not list(tmp_path.rglob("*.rejects.jsonl*"))
+    (summary,) = tmp_path.rglob("*.summary.json")
+    assert '"language:en": 1' in summary.read_text(encoding="utf-8")
+    assert "Dropped https://en.prothomalo.com/" in result.log

@@ -178,3 +178,32 @@ def test_cli_no_article_and_usage_errors(tmp_path, capsys) -> None:
     assert out == {"url": URL, "dropped": "empty_page", "error": out["error"]}
     assert cli_main([str(tmp_path / "missing.html"), "--url", URL]) == 2
     assert cli_main([str(empty)]) == 2
+
+
+def test_pages_that_say_they_are_no_article_are_dropped_as_such() -> None:
+    from urllib.parse import urlsplit
+
+    from newsbot.sampleweb import expected
+    from newsbot.sampleweb.server import SampleWebServer
+
+    prose = "<p>" + "ভিডিওতে দেখা যাচ্ছে, সীমান্তের কাছে হাজারো মানুষ অপেক্ষা করছেন। " * 12 + "</p>"
+    page = (
+        "<html><head><meta property='og:type' content='video.other'>"
+        f"<title>ভিডিও</title></head><body><h1>ভিডিও</h1>{prose}</body></html>"
+    )
+    with pytest.raises(ExtractionError) as caught:
+        extract_html(page, "https://example.com/video/2026/11/28/123456")
+    assert caught.value.reason == "not_article"
+    # The same text marked as an article is one.
+    article = page.replace("video.other", "article")
+    assert extract_html(article, "https://example.com/news/2026/11/28/123456").body
+    # The sample web's video pages, if a crawl ever fetched one, would be dropped the same way.
+    server = SampleWebServer(port=0)
+    try:
+        for url in expected.video_urls():
+            parts = urlsplit(url)
+            with pytest.raises(ExtractionError) as caught:
+                extract_html(server.lookup(parts.hostname, parts.path).body, url)
+            assert caught.value.reason in ("not_article", "no_article_text"), url
+    finally:
+        server.server_close()

@@ -7,11 +7,14 @@ them; :mod:`newsbot.dates` parses them.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 from urllib.parse import urljoin
 
@@ -439,6 +442,26 @@ def _norm(text: str | None) -> str | None:
         return None
     text = " ".join(text.split())
     return text or None
+
+
+@functools.cache
+def _non_article_kinds() -> tuple[tuple[str, ...], frozenset[str]]:
+    text = resources.files("newsbot.data").joinpath("discovery.toml").read_text("utf-8")
+    rules = tomllib.loads(text)
+    return tuple(rules["non_article_og_types"]), frozenset(rules["non_article_jsonld_types"])
+
+
+def non_article_kind(meta: PageMetadata) -> str | None:
+    """What the page says it is when that is explicitly not an article (``og:type`` such as
+    ``video.other``, a JSON-LD ``ProfilePage`` …) and no article type is declared; else None."""
+    if is_article(meta):
+        return None
+    og_prefixes, page_types = _non_article_kinds()
+    og_type = (meta.og_type or "").strip().lower()
+    if og_type and og_type.startswith(og_prefixes):
+        return og_type
+    declared = meta.types & page_types
+    return min(declared) if declared else None
 
 
 def is_article(meta: PageMetadata) -> bool:

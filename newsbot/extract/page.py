@@ -44,7 +44,7 @@ from newsbot.extract.furniture import (
     placed_as_standfirst,
 )
 from newsbot.extract.guard import ExtractionError, LoadedPage, load_page, no_text_reason
-from newsbot.extract.metadata import PageMetadata, is_article, read_metadata
+from newsbot.extract.metadata import PageMetadata, is_article, non_article_kind, read_metadata
 from newsbot.extract.profiles import Profile, ProfileVersion, profile_for
 from newsbot.extract.related import (
     DocOrder,
@@ -413,6 +413,9 @@ class GenericExtractor:
             body = body[1:]
         if not body:
             raise ExtractionError(no_text_reason(ctx.loaded), ctx.url)
+        kind = non_article_kind(ctx.meta) if ctx.version is None else None
+        if kind:
+            raise ExtractionError("not_article", f"{ctx.url}: the page says it is {kind!r}")
         if (
             not is_article(ctx.meta)
             and ctx.version is None

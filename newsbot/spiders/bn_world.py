@@ -93,11 +93,11 @@ class BnWorldSpider(scrapy.Spider):
         settings = self.settings
         self.registry = load_registry()
         if self._start_url_arg:
-            found = {self.registry.by_url(u) for u in self._start_url_arg}
-            unknown = [u for u in self._start_url_arg if self.registry.by_url(u) is None]
+            found = {url: self.registry.by_url(url) for url in self._start_url_arg}
+            unknown = [url for url, outlet in found.items() if outlet is None]
             if unknown:
                 raise ValueError(f"start_urls outside every registered outlet: {unknown}")
-            self.selected = sorted((o for o in found if o), key=lambda o: o.id)
+            self.selected = sorted({o for o in found.values() if o}, key=lambda o: o.id)
         else:
             ids = self._outlet_arg or _split_arg(settings.getlist("NEWSBOT_OUTLETS"))
             if ids:
