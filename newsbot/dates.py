@@ -349,7 +349,7 @@ def _offset(sign: str, hours: str, minutes: str | None) -> timezone:
 
 
 @lru_cache(maxsize=64)
-def _tzinfo(name: str) -> tzinfo:
+def tzinfo_for(name: str) -> tzinfo:
     """tzinfo for an offset ("+06:00", "+0530", "UTC+6"), "UTC"/"Z" or an IANA name."""
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"invalid time zone: {name!r}")
@@ -366,7 +366,7 @@ def _tzinfo(name: str) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         if name in KNOWN_ZONES:
-            return _tzinfo(KNOWN_ZONES[name])
+            return tzinfo_for(KNOWN_ZONES[name])
         raise ValueError(f"invalid time zone: {name!r}") from None
 
 
@@ -585,7 +585,7 @@ def parse_date(
     Raises ``ValueError`` only for an invalid ``default_tz`` (and ``TypeError`` when ``now`` is
     not a datetime); garbage text gives ``None``.
     """
-    tz = _tzinfo(default_tz)
+    tz = tzinfo_for(default_tz)
     _check_now(now)
     try:
         found = _scan(text, tz, now)
@@ -604,7 +604,7 @@ def find_dates(
     labelled one wins over an unlabelled one). A label followed by a time only
     ("আপডেট: ১২:১৫") takes the date given before it. Same time-zone rules as :func:`parse_date`.
     """
-    tz = _tzinfo(default_tz)
+    tz = tzinfo_for(default_tz)
     _check_now(now)
     try:
         return _scan(text, tz, now)
@@ -618,7 +618,7 @@ def to_iso(dt: datetime, tz: str | None = None) -> str:
     With ``tz`` the datetime is first converted to that zone. A naive datetime is taken to be
     in ``tz`` (or :data:`DEFAULT_TZ` when ``tz`` is not given).
     """
-    zone = _tzinfo(tz or DEFAULT_TZ)
+    zone = tzinfo_for(tz or DEFAULT_TZ)
     if dt.tzinfo is None or dt.utcoffset() is None:
         dt = dt.replace(tzinfo=zone)
     elif tz:

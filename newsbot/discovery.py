@@ -8,7 +8,7 @@ import re
 import tomllib
 from importlib import resources
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy.http import TextResponse
@@ -19,7 +19,9 @@ from newsbot.extract.profiles import (
     next_page_selectors,
 )
 from newsbot.extract.selectors import select_all
-from newsbot.urls import canonicalize_url, host_of
+from newsbot.registry import load_registry
+from newsbot.text import compare_key
+from newsbot.urls import absolute_url, canonicalize_url
 
 
 @functools.cache
@@ -32,6 +34,16 @@ def _rules() -> dict[str, Any]:
 def _non_article_re() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in _rules()["non_article_path_segments"])
     return re.compile(rf"/({words})(/|$)", re.I)
+
+
+def _link_text_key(text: str) -> str:
+    # Punctuation-only link texts ("»", "›") have no compare key: they stand for themselves.
+    return compare_key(text) or text.strip()
+
+
+@functools.cache
+def _next_page_keys() -> frozenset[str]:
+    return frozenset(filter(None, map(_link_text_key, _rules()["next_page_texts"])))
 
 
 def is_xml_response(response: TextResponse) -> bool:
@@ -64,7 +76,7 @@ def feed_entry_urls(response: TextResponse) -> tuple[list[str] | None, list[str]
         urls = sel.xpath("//entry/link[not(@rel) or @rel='alternate']/@href").getall()
     else:
         return None, []
-    return [urljoin(response.url, u.strip()) for u in urls if u.strip()], []
+    return [u for u in (absolute_url(response.url, u) for u in urls) if u], []
 
 
 def article_url_matches(url: str, outlet_id: str) -> bool:
@@ -82,10 +94,8 @@ def article_url_matches(url: str, outlet_id: str) -> bool:
     return bool(re.search(r"\d{4,}", path)) or slug.count("-") >= 3 or len(segments) >= 3
 
 
-def _same_site(url: str, base: str) -> bool:
-    host, base_host = host_of(url), host_of(base)
-    root = ".".join(base_host.split(".")[-2:])
-    return host == base_host or host.endswith("." + root)
+def _same_outlet(url: str, outlet_id: str) -> bool:
+    return (outlet := load_registry().by_url(url)) is not None and outlet.id == outlet_id
 
 
 def listing_article_links(response: TextResponse, outlet_id: str) -> list[str]:
@@ -93,9 +103,8 @@ def listing_article_links(response: TextResponse, outlet_id: str) -> list[str]:
     hrefs = select_all(response.selector, listing_link_selectors(outlet_id) or ["a::attr(href)"])
     seen: dict[str, None] = {}
     for href in hrefs:
-        url = urljoin(response.url, href.strip())
-        same_site = url.startswith("http") and _same_site(url, response.url)
-        if same_site and article_url_matches(url, outlet_id):
+        url = absolute_url(response.url, href)
+        if url and _same_outlet(url, outlet_id) and article_url_matches(url, outlet_id):
             seen.setdefault(url, None)
     return list(seen)
 
@@ -107,10 +116,9 @@ def next_page_links(response: TextResponse, outlet_id: str) -> list[str]:
     if not hrefs:
         hrefs = response.css("a[rel~=next]::attr(href), link[rel~=next]::attr(href)").getall()
     if not hrefs:
-        words = set(_rules()["next_page_texts"])
+        words = _next_page_keys()
         for anchor in response.css("a[href]"):
-            text = " ".join(anchor.css("::text").getall()).strip()
-            if text in words:
+            if _link_text_key(" ".join(anchor.css("::text").getall())) in words:
                 hrefs.append(anchor.attrib["href"])
-    urls = [urljoin(response.url, h.strip()) for h in hrefs if h.strip()]
-    return [u for u in urls if u != response.url and _same_site(u, response.url)]
+    urls = [absolute_url(response.url, h) for h in hrefs]
+    return [u for u in urls if u and u != response.url and _same_outlet(u, outlet_id)]

@@ -142,8 +142,11 @@ class Registry:
     def by_url(self, url_or_host: str) -> Outlet | None:
         """The outlet that publishes at this URL or host (subdomains included), or None."""
         text = url_or_host.strip()
-        parts = urlsplit(text if "//" in text else f"//{text}")
-        host = (parts.hostname or "").lower().rstrip(".")
+        try:
+            parts = urlsplit(text if "//" in text else f"//{text}")
+            host = (parts.hostname or "").lower().rstrip(".")
+        except ValueError:  # a URL that does not parse belongs to no outlet
+            return None
         path = parts.path or "/"
         for domain, outlet in self._domains:
             dom_host, _, dom_path = domain.partition("/")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that only track where a click came from; they never change the page.
 TRACKING_PARAMS = frozenset(
@@ -27,13 +27,18 @@ def canonicalize_url(url: str) -> str:
     Lower-cased scheme and host, default port dropped, fragment dropped, tracking parameters
     (utm_*, fbclid, …) removed, remaining query parameters kept in their order. The path is kept
     as published: whether ``/x`` and ``/x/`` are one page is for ``rel=canonical`` to say.
+    A URL that does not parse (a bad port, a broken IPv6 host) comes back only stripped.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     netloc = host
-    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{parts.port}"
+    if port and port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{port}"
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     )
@@ -42,7 +47,20 @@ def canonicalize_url(url: str) -> str:
 
 def host_of(url: str) -> str:
     """Lower-case host name of ``url`` without port or trailing dot ('' when there is none)."""
-    return (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` when it is an http(s) URL that parses, else None."""
+    try:
+        url = urljoin(base, href.strip())
+        urlsplit(url).port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None
 
 
 def host_matches(host: str, domain: str) -> bool:

@@ -97,3 +97,44 @@ def test_article_pages_that_are_no_articles_are_dropped_with_a_reason(
     binary = Response(url=url, body=b"\x89PNG\r\n", request=request)
     assert list(spider.parse(binary)) == []
     assert [d["reason"] for d in drops] == ["empty_page", "not_text"]
+
+
+def test_a_bad_link_costs_only_itself(spider_and_drops: Any) -> None:
+    spider, drops = spider_and_drops
+    html = """<html><body>
+      <a href="https://samakal.com:99999/international/article/1/x">bad port</a>
+      <a href="http://[broken/international/article/2/x">bad host</a>
+      <a href="/international/article/123456/slug">good</a>
+      <a href="/international?page=2"><img src="arrow.png"></a>
+      <a href="/international?page=3">»</a></body></html>"""
+    out = list(spider.parse(response("https://samakal.com/international", html, "listing")))
+    assert [(r.url, r.meta["newsbot_kind"]) for r in out] == [
+        ("https://samakal.com/international/article/123456/slug", "article"),
+        ("https://samakal.com/international?page=3", "listing"),
+    ]
+    assert drops == []
+
+
+def test_a_feed_start_point_that_serves_html_is_read_as_a_listing(spider_and_drops: Any) -> None:
+    spider, drops = spider_and_drops
+    html = '<html><body><a href="/international/article/123456/slug">x</a></body></html>'
+    out = list(spider.parse(response("https://samakal.com/rss", html, "feed")))
+    assert [r.url for r in out] == ["https://samakal.com/international/article/123456/slug"]
+    assert drops == []
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://samakal.com/rss", "feed"),
+        ("https://www.prothomalo.com/feed/", "feed"),
+        ("https://samakal.com/news_sitemap.xml", "feed"),
+        ("https://www.jugantor.com/rss/rss.xml", "feed"),
+        ("https://samakal.com/feedback", "listing"),
+        ("https://samakal.com/world/anatomy-of-a-crisis", "listing"),
+    ],
+)
+def test_start_url_kind_hint(url: str, kind: str) -> None:
+    crawler = get_crawler(BnWorldSpider)
+    spider = BnWorldSpider.from_crawler(crawler, start_urls=url)
+    assert dict(spider._start_points()) == {url: kind}

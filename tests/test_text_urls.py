@@ -94,3 +94,14 @@ def test_canonical_urls(url: str, canonical: str) -> None:
 def test_host_of() -> None:
     assert host_of("https://WWW.BBC.com./bengali") == "www.bbc.com"
     assert host_of("not a url") == ""
+
+
+@pytest.mark.parametrize("bad", ["https://www.samakal.com:99999/x", "http://[bad/x"])
+def test_urls_that_do_not_parse_never_raise(bad: str) -> None:
+    from newsbot.registry import load_registry
+    from newsbot.urls import absolute_url
+
+    assert canonicalize_url(f" {bad} ") == bad
+    assert host_of(bad) in ("", "www.samakal.com")  # the host, when there is one
+    assert absolute_url("https://samakal.com/international", bad) is None
+    load_registry().by_url(bad)  # the host's outlet, or None

@@ -22,8 +22,6 @@ from newsbot.signals import page_dropped
 
 logger = logging.getLogger(__name__)
 
-ARTICLES_STATS_PREFIX = "newsbot/articles/"
-
 
 def rejects_path(crawler: Crawler) -> Path:
     """Where this run's rejects feed goes: ``NEWSBOT_REJECTS_URI`` filled with the feed params."""
@@ -33,8 +31,8 @@ def rejects_path(crawler: Crawler) -> Path:
 
 
 class DropLedger:
-    """Counts drops under ``newsbot/drop/<reason>`` and articles under
-    ``newsbot/articles/<outlet_id>``, and writes one JSON line per drop to the rejects feed
+    """Counts drops under ``newsbot/drop/<reason>``, logs each with its URL, and writes one JSON
+    line per drop to the rejects feed
     (``NEWSBOT_REJECTS_ENABLED``, on by default; ``NEWSBOT_REJECTS_SKIP`` lists reasons that are
     counted but not written, such as ``unchanged`` in incremental runs)."""
 
@@ -52,7 +50,6 @@ class DropLedger:
         ledger = cls(crawler)
         crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ledger.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ledger.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(ledger.page_dropped, signal=page_dropped)
         return ledger
@@ -61,10 +58,6 @@ class DropLedger:
         if self.write_rejects:
             self.path = rejects_path(self.crawler)
             self.stats.set_value("newsbot/rejects/path", str(self.path))
-
-    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
-        outlet = ItemAdapter(item).get("outlet_id") or "unknown"
-        self.stats.inc_value(ARTICLES_STATS_PREFIX + outlet)
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
         adapter = ItemAdapter(item)

@@ -11,7 +11,6 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
@@ -19,6 +18,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.dates import tzinfo_for
 from newsbot.discovery import (
     article_url_matches,
     feed_entry_urls,
@@ -27,6 +27,7 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
+from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
 from newsbot.urls import canonicalize_url
@@ -34,7 +35,8 @@ from newsbot.urls import canonicalize_url
 # Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
 LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
 SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
-_XML_HINT = re.compile(r"(rss|feed|atom|sitemap)[^/]*(\.xml)?$|\.xml$", re.I)
+# A start URL that names a feed or sitemap (its last path segment), else it is a listing.
+_XML_HINT = re.compile(r"/(rss|feed|atom|sitemap)([-_.][^/]*)?/?$|\.xml$", re.I)
 
 
 def _split_arg(value: str | Iterable[str] | None) -> list[str]:
@@ -135,7 +137,7 @@ class BnWorldSpider(scrapy.Spider):
                         yield url, SITEMAP
 
     def _sitemap_days(self, outlet: Outlet) -> list[date]:
-        today = datetime.now(ZoneInfo(outlet.timezone)).date()
+        today = datetime.now(tzinfo_for(outlet.timezone)).date()
         return [today - timedelta(days=n) for n in range(max(1, self.sitemap_days))]
 
     def _request(self, url: str, kind: str, hops: int, page: int = 1) -> Request:
@@ -166,7 +168,8 @@ class BnWorldSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.drop(response, "not_text")
             return
-        if kind in (FEED, SITEMAP) or is_xml_response(response):
+        # By what the response is: a "feed" start point may turn out to be an HTML listing.
+        if is_xml_response(response):
             yield from self.parse_feed(response)
         elif kind == ARTICLE:
             yield from self.parse_article(response)
@@ -216,14 +219,20 @@ class BnWorldSpider(scrapy.Spider):
         if article.outlet_id not in self.outlet_ids:
             self.drop(response, "other_outlet", str(article.outlet_id))
             return
+        # Follow-ups first: once the article is out, nothing may fail for this page.
+        follow = list(self._related_requests(article, response.meta.get("newsbot_hops", 0)))
         yield article
-        hops = response.meta.get("newsbot_hops", 0)
-        if self.follow_related and hops < 1:
-            for link in article.related_links:
-                url = link.get("url")
-                outlet = self._outlet_of(url) if url else None
-                if outlet and article_url_matches(url, outlet.id):
-                    yield self._request(url, ARTICLE, hops=hops + 1)
+        yield from follow
+
+    def _related_requests(self, article: Article, hops: int) -> Iterator[Request]:
+        """Requests for the article's related links to other articles of the crawled outlets."""
+        if not self.follow_related or hops >= 1:
+            return
+        for link in article.related_links:
+            url = link.get("url")
+            outlet = self._outlet_of(url) if url else None
+            if outlet and article_url_matches(url, outlet.id):
+                yield self._request(url, ARTICLE, hops=hops + 1)
 
     # -- accounting --------------------------------------------------------------------------
 
