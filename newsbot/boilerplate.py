@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -31,6 +32,8 @@ from newsbot.text import (
     split_sentences,
     tokens,
 )
+
+logger = logging.getLogger(__name__)
 
 PHRASES_FILE = "boilerplate_bn.tsv"
 MATCH_MODES = ("line", "prefix", "tail", "contains", "regex", "all")
@@ -407,7 +410,13 @@ class TemplateStore:
             return False
         if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
             return False
-        self.load_json(data)
+        try:
+            self.load_json(data)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            # A damaged file must not stop the crawl: start learning afresh.
+            logger.warning("Ignoring learned templates in %s: %s", path, exc)
+            self.outlets = {}
+            return False
         return True
 
     def save(self, path: str | os.PathLike[str]) -> None:

@@ -7,7 +7,6 @@ Public API:
   English month names, time-of-day words, AM/PM, day-first numeric dates, relative dates).
 * :func:`find_dates` -- separates the published and the updated date of a visible date block.
 * :func:`to_iso` -- ISO 8601 string with offset, seconds precision.
-* :func:`timezone_for_country` -- default UTC offset for an outlet's country code.
 
 All vocabulary lives in the module-level tables below. Input is NFC-normalised, zero-width
 characters are dropped and Bengali digits are mapped to ASCII before matching. Bangla-calendar
@@ -24,9 +23,11 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsbot.text import BN_DIGITS as text_BN_DIGITS
+from newsbot.text import ZERO_WIDTH as text_ZERO_WIDTH
+
 __all__ = [
     "BANGLA_MONTHS",
-    "COUNTRY_TIMEZONES",
     "DEFAULT_TZ",
     "HIJRI_MONTHS",
     "LABELS",
@@ -35,7 +36,6 @@ __all__ = [
     "WEEKDAYS",
     "find_dates",
     "parse_date",
-    "timezone_for_country",
     "to_iso",
 ]
 
@@ -49,10 +49,7 @@ DEFAULT_TZ = "+06:00"
 MAX_INPUT_CHARS = 5000
 
 #: Bengali digits -> ASCII digits.
-BN_DIGITS: dict[str, str] = {
-    "০": "0", "১": "1", "২": "2", "৩": "3", "৪": "4",
-    "৫": "5", "৬": "6", "৭": "7", "৮": "8", "৯": "9",
-}
+BN_DIGITS: dict[str, str] = dict(zip(text_BN_DIGITS, "0123456789", strict=True))
 
 #: Other characters rewritten before matching (visarga is often typed as a colon: "প্রকাশঃ",
 #: "১০ঃ৩০"); dashes become ASCII hyphens.
@@ -63,7 +60,7 @@ CHAR_MAP: dict[str, str] = {
 }
 
 #: Zero-width and invisible characters removed before matching.
-ZERO_WIDTH: tuple[str, ...] = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+ZERO_WIDTH: tuple[str, ...] = tuple(text_ZERO_WIDTH)
 
 #: Gregorian month names (Bengali spellings and variants, English names and abbreviations).
 MONTHS: dict[str, int] = {
@@ -192,7 +189,6 @@ DAY_WORDS: dict[str, int] = {
 JUST_NOW_WORDS: tuple[str, ...] = ("এইমাত্র", "এই মাত্র", "just now")
 
 #: Country code -> default UTC offset of its outlets.
-COUNTRY_TIMEZONES: dict[str, str] = {"BD": "+06:00", "IN": "+05:30"}
 
 #: IANA names usable even without a time-zone database.
 KNOWN_ZONES: dict[str, str] = {
@@ -624,11 +620,3 @@ def to_iso(dt: datetime, tz: str | None = None) -> str:
     elif tz:
         dt = dt.astimezone(zone)
     return dt.isoformat(timespec="seconds")
-
-
-def timezone_for_country(country: str) -> str:
-    """Default UTC offset for an outlet country code: "BD" -> "+06:00", "IN" -> "+05:30",
-    anything else -> "+00:00"."""
-    if not isinstance(country, str):
-        return "+00:00"
-    return COUNTRY_TIMEZONES.get(country.strip().upper(), "+00:00")

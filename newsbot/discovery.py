@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy.http import TextResponse
 
+from newsbot.data import load_toml
 from newsbot.extract.profiles import (
     article_url_patterns,
     listing_link_selectors,
@@ -23,11 +22,11 @@ from newsbot.registry import load_registry
 from newsbot.text import compare_key
 from newsbot.urls import absolute_url, canonicalize_url
 
+RULES_FILE = "discovery.toml"
 
-@functools.cache
+
 def _rules() -> dict[str, Any]:
-    text = resources.files("newsbot.data").joinpath("discovery.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return load_toml(RULES_FILE)
 
 
 @functools.cache

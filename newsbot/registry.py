@@ -11,10 +11,9 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
-from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsbot.data import read_text
 from newsbot.text import compare_key, nfc
 from newsbot.urls import host_matches
 
@@ -49,12 +48,17 @@ class Outlet:
     notes: str = ""
     name_keys: frozenset[str] = field(default=frozenset(), compare=False)
 
-    def start_urls(self, day: date | None = None) -> list[str]:
-        """World-section listing, feeds and news sitemaps (``{YYYY-MM-DD}`` set to ``day``)."""
-        stamp = (day or date.today()).isoformat()
-        urls = [f.value for f in (*self.world_section, *self.feeds)]
-        urls += [f.value.replace("{YYYY-MM-DD}", stamp) for f in self.sitemaps]
-        return urls
+    def start_points(self, days: Iterable[date]) -> list[tuple[str, str]]:
+        """(URL, kind) of the world-section listing ("listing"), the feeds ("feed") and the news
+        sitemaps ("sitemap"), a dated sitemap once for each of ``days`` (``{YYYY-MM-DD}``)."""
+        points = [(f.value, "listing") for f in self.world_section]
+        points += [(f.value, "feed") for f in self.feeds]
+        for day in days:
+            for fact in self.sitemaps:
+                point = (fact.value.replace("{YYYY-MM-DD}", day.isoformat()), "sitemap")
+                if point not in points:
+                    points.append(point)
+        return points
 
     @property
     def hosts(self) -> list[str]:
@@ -79,11 +83,8 @@ def name_keys(name: str) -> set[str]:
     return {k for k in (compare_key(name), compare_key(" ".join(core))) if k}
 
 
-def _read_rows(path: Path | None) -> Iterator[dict[str, str]]:
-    if path is None:
-        text = resources.files("newsbot.data").joinpath(REGISTRY_FILE).read_text("utf-8")
-    else:
-        text = path.read_text("utf-8")
+def _read_rows() -> Iterator[dict[str, str]]:
+    text = read_text(REGISTRY_FILE)
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     yield from csv.DictReader(lines, delimiter="\t")
 
@@ -174,12 +175,7 @@ class Registry:
         return len(self.outlets)
 
 
-def load_registry_file(path: Path) -> Registry:
-    """A registry read from a TSV file in the format of the bundled one."""
-    return Registry(_outlet(row) for row in _read_rows(path))
-
-
 @functools.cache
 def load_registry() -> Registry:
     """The bundled registry (loaded once)."""
-    return Registry(_outlet(row) for row in _read_rows(None))
+    return Registry(_outlet(row) for row in _read_rows())

@@ -34,7 +34,7 @@ NFC_SAFE_CHARS = (
 )
 NFC_UNSAFE_PAIRS = r"\u09c7[\u09be\u09d7]|[\u09cd\u09fe]\u09bc|\u09fe\u09cd"
 _NFC_RISK_RE = re.compile(f"[^{NFC_SAFE_CHARS}]|{NFC_UNSAFE_PAIRS}")
-_BN_TO_ASCII = str.maketrans(BN_DIGITS, "0123456789")
+
 
 
 def nfc(text: str) -> str:
@@ -61,11 +61,6 @@ def compare_key(text: str) -> str:
     return _KEY_DROP_RE.sub("", nfc(text).casefold())
 
 
-def bn_to_ascii_digits(text: str) -> str:
-    """Replace Bengali digits ০–৯ with ASCII 0–9."""
-    return text.translate(_BN_TO_ASCII)
-
-
 def split_sentences(paragraph: str) -> list[str]:
     """Split a paragraph after sentence-ending punctuation (। ॥ . ! ?), keeping the punctuation."""
     return [s for s in _SENTENCE_RE.split(paragraph.strip()) if s]
@@ -76,17 +71,28 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN_SPLIT_RE.split(nfc(text)) if t]
 
 
-def letter_count(text: str) -> int:
-    """How many characters of ``text`` are letters or combining marks (vowel signs count)."""
-    return sum(1 for ch in text if unicodedata.category(ch)[0] in "LM")
+def _ranges(codes: list[int]) -> str:
+    """A regex character class body for ``codes``, consecutive code points as ranges."""
+    parts: list[str] = []
+    start = prev = codes[0]
+    for code in [*codes[1:], -1]:
+        if code != prev + 1:
+            parts.append(f"\\u{start:04x}" if start == prev else f"\\u{start:04x}-\\u{prev:04x}")
+            start = code
+        prev = code
+    return "".join(parts)
 
 
-def bengali_share(text: str) -> float:
-    """Share of the letters in ``text`` that belong to the Bengali block (U+0980–U+09FF)."""
-    letters = bengali = 0
-    for ch in text:
-        if unicodedata.category(ch)[0] in "LM":
-            letters += 1
-            if "\u0980" <= ch <= "\u09ff":
-                bengali += 1
-    return bengali / letters if letters else 0.0
+# Letters and vowel signs of the Bengali block (not its digits, currency signs or punctuation).
+_BENGALI_RE = re.compile("[" + _ranges(
+    [c for c in range(0x0980, 0x0A00) if unicodedata.category(chr(c))[0] in "LM"]) + "]+")
+# Letters of other scripts, as far as Python's \w knows them (their vowel signs are not counted).
+_OTHER_LETTER_RE = re.compile(r"[^\W\d_\u0980-\u09ff]+")
+
+
+def script_share(text: str) -> tuple[int, float]:
+    """How many letters ``text`` has, and the share of them in Bengali script (vowel signs
+    count as letters). Regular expressions only: cheap on a whole article."""
+    bengali = sum(map(len, _BENGALI_RE.findall(text)))
+    letters = bengali + sum(map(len, _OTHER_LETTER_RE.findall(text)))
+    return letters, (bengali / letters if letters else 0.0)

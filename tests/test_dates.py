@@ -12,7 +12,6 @@ from newsbot.dates import (
     MONTHS,
     find_dates,
     parse_date,
-    timezone_for_country,
     to_iso,
 )
 
@@ -504,17 +503,10 @@ def test_to_iso():
     assert converted == "2026-11-28T10:30:00+06:00"
 
 
-@pytest.mark.parametrize(
-    ("country", "offset"),
-    [("BD", "+06:00"), ("bd", "+06:00"), ("IN", "+05:30"), (" in ", "+05:30"),
-     ("US", "+00:00"), ("", "+00:00"), (None, "+00:00")],
-)
-def test_timezone_for_country(country, offset):
-    assert timezone_for_country(country) == offset
+def test_registry_time_zones_are_usable_as_default_tz():
+    from newsbot.registry import load_registry
 
-
-def test_country_offsets_are_usable_as_default_tz():
-    tz = timezone_for_country("IN")
+    tz = load_registry().by_id("anandabazar").timezone
     assert iso("২৮/১১/২০২৬ ১০:৩০", default_tz=tz) == "2026-11-28T10:30:00+05:30"
 
 

@@ -296,3 +296,16 @@ def test_stats_count_every_removal_by_kind() -> None:
                if k.startswith("newsbot/boilerplate/removed/")}
     assert removed == {"desk": 1, "caption": 1, "share": 1, "attribution": 1, "marker": 1,
                        "after_marker": 1}
+
+
+def test_a_damaged_templates_file_does_not_stop_the_pipeline(tmp_path) -> None:
+    from newsbot.boilerplate import STATE_FORMAT
+    from newsbot.pipelines.boilerplate import BoilerplatePipeline
+
+    path = tmp_path / "templates.json"
+    path.write_text(
+        json.dumps({"format": STATE_FORMAT, "outlets": {"x": {"lines": {"k": ["a", "b"]}}}}),
+        encoding="utf-8",
+    )
+    pipeline = BoilerplatePipeline({"NEWSBOT_TEMPLATES_PATH": str(path)})
+    assert pipeline.store.template_count() == 0

@@ -94,11 +94,13 @@ def test_script_share_setting() -> None:
     assert detect_language(text, min_share=0.2)[:1] == ("bn",)
 
 
-def test_script_share_matches_text_bengali_share() -> None:
-    from newsbot.pipelines.language import script_share
-    from newsbot.text import bengali_share, letter_count
+def test_script_share_counts_vowel_signs_as_letters() -> None:
+    from newsbot.text import script_share
 
-    for text in (BN, EN, BN + " " + EN, "১২৩৪ টাকা, ৫৬%", "র\u200d্যাব ও পুলিশ।"):
-        letters, share = script_share(text)
-        assert letters == letter_count(text)
-        assert abs(share - bengali_share(text)) < 1e-9
+    assert script_share(BN) == (script_share(BN)[0], 1.0)
+    assert script_share("র\u200d্যাব ও পুলিশ।") == (11, 1.0)  # virama and vowel signs count
+    assert script_share(EN)[1] == 0.0
+    assert script_share("১২৩৪ টাকা, ৫৬%") == (4, 1.0)  # digits do not
+    letters, share = script_share(BN + " " + EN)
+    assert letters == script_share(BN)[0] + script_share(EN)[0]
+    assert 0.0 < share < 1.0

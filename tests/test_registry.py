@@ -78,9 +78,15 @@ def test_path_outlets_beat_their_host() -> None:
 def test_start_points_come_from_the_registry() -> None:
     from datetime import date
 
-    urls = REGISTRY.by_id("kalerkantho").start_urls(date(2026, 11, 29))
-    assert "https://www.kalerkantho.com/online/world" in urls
-    assert "https://www.kalerkantho.com/daily-sitemap/2026-11-29/sitemap.xml" in urls
+    points = REGISTRY.by_id("kalerkantho").start_points([date(2026, 11, 29), date(2026, 11, 28)])
+    assert points == [
+        ("https://www.kalerkantho.com/online/world", "listing"),
+        ("https://www.kalerkantho.com/rss.xml", "feed"),
+        ("https://www.kalerkantho.com/daily-sitemap/2026-11-29/sitemap.xml", "sitemap"),
+        ("https://www.kalerkantho.com/daily-sitemap/2026-11-28/sitemap.xml", "sitemap"),
+    ]
+    undated = REGISTRY.by_id("songkolon").start_points([date(2026, 11, 29), date(2026, 11, 28)])
+    assert [kind for _, kind in undated].count("sitemap") == 1
 
 
 def test_unverified_facts_are_marked() -> None:

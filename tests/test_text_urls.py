@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from newsbot.text import (
-    bengali_share,
-    bn_to_ascii_digits,
     clean_line,
     compare_key,
+    script_share,
     split_sentences,
     tokens,
 )
@@ -47,10 +46,6 @@ def test_compare_key_keeps_words_apart() -> None:
     assert compare_key("কিম রাশিয়া গেছেন") != compare_key("কিম চীন গেছেন")
 
 
-def test_bengali_digits() -> None:
-    assert bn_to_ascii_digits("২৪ নভেম্বর ২০২৬") == "24 নভেম্বর 2026"
-
-
 def test_sentences_split_on_dari_and_latin_marks() -> None:
     text = "পুতিনের সাথে বৈঠক করবেন কিম। তিনি ট্রেনে গেছেন! কেন? Yes."
     assert split_sentences(text) == [
@@ -65,11 +60,11 @@ def test_tokens_keep_bengali_words_whole() -> None:
     assert tokens("বাংলাদেশের মানুষ, ‘ভালো’ আছে।") == ["বাংলাদেশের", "মানুষ", "ভালো", "আছে"]
 
 
-def test_bengali_share() -> None:
-    assert bengali_share("কিম রাশিয়া") == 1.0
-    assert bengali_share("Kim in Russia") == 0.0
-    assert bengali_share("১২৩ !!") == 0.0
-    assert 0.4 < bengali_share("কিম Kim") < 0.7
+def test_script_share() -> None:
+    assert script_share("কিম রাশিয়া")[1] == 1.0
+    assert script_share("Kim in Russia") == (11, 0.0)
+    assert script_share("১২৩ !!") == (0, 0.0)
+    assert 0.4 < script_share("কিম Kim")[1] < 0.7
 
 
 @pytest.mark.parametrize(

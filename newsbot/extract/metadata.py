@@ -11,14 +11,14 @@ import functools
 import json
 import logging
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
+
+from newsbot.data import load_toml
 
 log = logging.getLogger(__name__)
 
@@ -446,8 +446,7 @@ def _norm(text: str | None) -> str | None:
 
 @functools.cache
 def _non_article_kinds() -> tuple[tuple[str, ...], frozenset[str]]:
-    text = resources.files("newsbot.data").joinpath("discovery.toml").read_text("utf-8")
-    rules = tomllib.loads(text)
+    rules = load_toml("discovery.toml")
     return tuple(rules["non_article_og_types"]), frozenset(rules["non_article_jsonld_types"])
 
 

@@ -34,12 +34,3 @@ def select_all(sel: Selector | SelectorList, exprs: Iterable[str]) -> list[str]:
     for expr in exprs:
         out.extend(v for v in select(sel, expr).getall() if v and v.strip())
     return out
-
-
-def select_first(sel: Selector | SelectorList, exprs: Iterable[str]) -> list[str]:
-    """The strings of the first expression that yields any (the per-field fallback order)."""
-    for expr in exprs:
-        values = [v for v in select(sel, expr).getall() if v and v.strip()]
-        if values:
-            return values
-    return []

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -13,6 +11,7 @@ from scrapy.settings import BaseSettings
 
 from newsbot.drops import Drop
 from newsbot.pipelines.base import CountingPipeline
+from newsbot.text import script_share
 
 UNKNOWN = "unknown"
 DEFAULT_LANGUAGES = ("bn",)
@@ -20,33 +19,6 @@ DEFAULT_LANGUAGES = ("bn",)
 DEFAULT_SCRIPT_SHARE = 0.6
 # langdetect reads at most this many characters (its cost grows with the text).
 DEFAULT_MAX_CHARS = 1000
-
-
-def _ranges(codes: list[int]) -> str:
-    """A regex character class body for ``codes``, consecutive code points as ranges."""
-    parts: list[str] = []
-    start = prev = codes[0]
-    for code in [*codes[1:], -1]:
-        if code != prev + 1:
-            parts.append(f"\\u{start:04x}" if start == prev else f"\\u{start:04x}-\\u{prev:04x}")
-            start = code
-        prev = code
-    return "".join(parts)
-
-
-# Letters and vowel signs of the Bengali block (not its digits, currency signs or punctuation).
-_BENGALI_RE = re.compile("[" + _ranges(
-    [c for c in range(0x0980, 0x0A00) if unicodedata.category(chr(c))[0] in "LM"]) + "]+")
-# Letters of other scripts, as far as Python's \w knows them (their vowel signs are not counted).
-_OTHER_LETTER_RE = re.compile(r"[^\W\d_\u0980-\u09ff]+")
-
-
-def script_share(text: str) -> tuple[int, float]:
-    """How many letters ``text`` has, and the share of them in Bengali script (vowel signs
-    count as letters). Regular expressions only: cheap on a whole article."""
-    bengali = sum(map(len, _BENGALI_RE.findall(text)))
-    letters = bengali + sum(map(len, _OTHER_LETTER_RE.findall(text)))
-    return letters, (bengali / letters if letters else 0.0)
 
 
 @functools.cache

@@ -126,15 +126,7 @@ class BnWorldSpider(scrapy.Spider):
                 yield url, FEED if _XML_HINT.search(url) else LISTING
             return
         for outlet in self.selected:
-            yield from ((f.value, LISTING) for f in outlet.world_section)
-            yield from ((f.value, FEED) for f in outlet.feeds)
-            seen: set[str] = set()
-            for day in self._sitemap_days(outlet):
-                for fact in outlet.sitemaps:
-                    url = fact.value.replace("{YYYY-MM-DD}", day.isoformat())
-                    if url not in seen:
-                        seen.add(url)
-                        yield url, SITEMAP
+            yield from outlet.start_points(self._sitemap_days(outlet))
 
     def _sitemap_days(self, outlet: Outlet) -> list[date]:
         today = datetime.now(tzinfo_for(outlet.timezone)).date()
