@@ -28,6 +28,7 @@ from newsbot.text import (
     SENTENCE_END,
     ZERO_WIDTH,
     compare_key,
+    line_key,
     nfc,
     split_sentences,
     tokens,
@@ -64,13 +65,6 @@ def loose(text: str) -> str:
 def word_count(text: str) -> int:
     """Number of words of ``text``: runs of non-space characters (cheap; Bengali-safe)."""
     return len(text.split())
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def line_key(text: str) -> str:
-    """``text.compare_key(text)``, remembered: the pipelines ask for the key of the same
-    paragraph several times (boilerplate, templates, duplicates)."""
-    return compare_key(text)
 
 
 def looks_like_prose(line: str, min_words: int = 8) -> bool:

@@ -14,8 +14,8 @@ code name                    meaning
                              delivered by the next run or by ``python -m newsbot deliver``
 4    SPIDER_ERRORS           spider callbacks or pipelines raised errors (``spider_exceptions/*``
                              stats, ERROR log lines from the spider)
-5    CANARY_TRIPPED          an outlet fell to zero articles or lost field coverage (layout
-                             change?); see ``canary`` in the summary
+5    CANARY_TRIPPED          an outlet fell to zero articles found or parsed, or lost field
+                             coverage (layout change?); see ``canary`` in the summary
 6    LOCK_HELD               another run holds the lock; this one did nothing
 7    CONFIG_ERROR            the configuration is unsafe (e.g. feed batches without a batch
                              placeholder, credentials in settings); nothing was crawled
@@ -58,11 +58,18 @@ DESCRIPTIONS: dict[ExitCode, str] = {
     ExitCode.USAGE: "bad command line",
     ExitCode.DELIVERY_FAILED: "a feed could not be stored; it is kept in the spool",
     ExitCode.SPIDER_ERRORS: "spider callbacks or pipelines raised errors",
-    ExitCode.CANARY_TRIPPED: "an outlet canary tripped (zero articles or lost field coverage)",
+    ExitCode.CANARY_TRIPPED: (
+        "an outlet canary tripped: no articles found or parsed, or field coverage lost"
+    ),
     ExitCode.LOCK_HELD: "another run is in progress",
     ExitCode.CONFIG_ERROR: "unsafe configuration; nothing was crawled",
     ExitCode.INTERRUPTED: "the crawl stopped before finishing",
 }
+
+
+def describe(codes: list[ExitCode] | tuple[ExitCode, ...] = tuple(ExitCode)) -> str:
+    """``"0 (success), 1 (…)"``: the codes and their descriptions, for help texts."""
+    return ", ".join(f"{int(code)} ({DESCRIPTIONS[code]})" for code in codes)
 
 
 def pick(problems: set[ExitCode] | list[ExitCode]) -> ExitCode:

@@ -23,7 +23,7 @@ import threading
 import unicodedata
 import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -211,12 +211,25 @@ class StateStore(ABC):
         """Drop pending marks of spool entries not in ``keep`` (entries that no longer exist)."""
 
     @abstractmethod
+    def forget_entry(self, entry_id: str) -> int:
+        """Drop the pending marks of spool entry ``entry_id`` (its feed is gone)."""
+
+    @abstractmethod
+    def pending_records(self, entry_id: str) -> list[FeedRecord]:
+        """The records marked pending for spool entry ``entry_id``."""
+
+    @abstractmethod
     def record_run(self, run: RunRecord) -> None:
         """Keep a finished run's per-outlet record."""
 
     @abstractmethod
     def recent_runs(self, spider: str, limit: int) -> list[RunRecord]:
         """The ``limit`` most recent recorded runs of ``spider``, newest first."""
+
+    @abstractmethod
+    def baseline_runs(self, spider: str, limit: int) -> list[RunRecord]:
+        """The canary baseline: runs of ``spider``, newest first, holding for each outlet only
+        its ``limit`` most recent untripped records (runs left without records are omitted)."""
 
     @abstractmethod
     def close(self) -> None:
@@ -269,6 +282,15 @@ CREATE TABLE IF NOT EXISTS outlet_runs (
     PRIMARY KEY (run_id, outlet_id)
 );
 """
+
+
+#: Untripped outlet records of one spider's runs, ranked per outlet (1 = newest).
+_BASELINE = (
+    "SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.outlet_id"
+    " ORDER BY r.finished_at DESC, r.run_id DESC) AS rank"
+    " FROM outlet_runs o JOIN runs r ON r.run_id = o.run_id"
+    " WHERE r.spider = ? AND o.tripped = 0"
+)
 
 
 class SQLiteStateStore(StateStore):
@@ -419,10 +441,19 @@ class SQLiteStateStore(StateStore):
                 self._db.execute("DELETE FROM pending WHERE entry_id = ?", (entry_id,))
         return len(gone)
 
-    def pending_entries(self) -> set[str]:
-        """Spool entry ids that have pending marks."""
+    def forget_entry(self, entry_id: str) -> int:
+        with self._lock, self._db:
+            cursor = self._db.execute("DELETE FROM pending WHERE entry_id = ?", (entry_id,))
+        return cursor.rowcount
+
+    def pending_records(self, entry_id: str) -> list[FeedRecord]:
         with self._lock:
-            return {r[0] for r in self._db.execute("SELECT DISTINCT entry_id FROM pending")}
+            rows = self._db.execute(
+                "SELECT canonical_url, fingerprint, revision FROM pending WHERE entry_id = ?"
+                " ORDER BY canonical_url",
+                (entry_id,),
+            ).fetchall()
+        return [FeedRecord(r[0], r[1], r[2]) for r in rows]
 
     def record_run(self, run: RunRecord) -> None:
         with self._lock, self._db:
@@ -460,33 +491,46 @@ class SQLiteStateStore(StateStore):
                 " LIMIT ?",
                 (spider, limit),
             ).fetchall()
-            runs = []
-            for row in rows:
-                outlets = [
-                    OutletRun(
-                        outlet_id=o["outlet_id"],
-                        found=o["found"],
-                        parsed=o["parsed"],
-                        coverage=json.loads(o["coverage"]),
-                        tripped=bool(o["tripped"]),
-                    )
-                    for o in self._db.execute(
-                        "SELECT * FROM outlet_runs WHERE run_id = ? ORDER BY outlet_id",
-                        (row["run_id"],),
-                    )
-                ]
-                runs.append(
-                    RunRecord(
-                        run_id=row["run_id"],
-                        spider=row["spider"],
-                        started_at=parse_time(row["started_at"]) or utcnow(),
-                        finished_at=parse_time(row["finished_at"]) or utcnow(),
-                        finish_reason=row["finish_reason"],
-                        exit_code=row["exit_code"],
-                        outlets=outlets,
-                    )
-                )
-        return runs
+            return [
+                self._run(row, "SELECT * FROM outlet_runs WHERE run_id = ? ORDER BY outlet_id")
+                for row in rows
+            ]
+
+    def baseline_runs(self, spider: str, limit: int) -> list[RunRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT runs.* FROM runs WHERE spider = ? AND run_id IN"
+                f" (SELECT run_id FROM ({_BASELINE}) WHERE rank <= ?)"
+                " ORDER BY finished_at DESC, run_id DESC",
+                (spider, spider, limit),
+            ).fetchall()
+            query = (
+                f"SELECT * FROM ({_BASELINE}) WHERE run_id = ? AND rank <= ? ORDER BY outlet_id"
+            )
+            return [self._run(row, query, (spider,), (limit,)) for row in rows]
+
+    def _run(
+        self, row: sqlite3.Row, query: str, before: tuple = (), after: tuple = ()
+    ) -> RunRecord:
+        outlets = [
+            OutletRun(
+                outlet_id=o["outlet_id"],
+                found=o["found"],
+                parsed=o["parsed"],
+                coverage=json.loads(o["coverage"]),
+                tripped=bool(o["tripped"]),
+            )
+            for o in self._db.execute(query, (*before, row["run_id"], *after))
+        ]
+        return RunRecord(
+            run_id=row["run_id"],
+            spider=row["spider"],
+            started_at=parse_time(row["started_at"]) or utcnow(),
+            finished_at=parse_time(row["finished_at"]) or utcnow(),
+            finish_reason=row["finish_reason"],
+            exit_code=row["exit_code"],
+            outlets=outlets,
+        )
 
     def delivered_urls(self) -> dict[str, Version]:
         """Every delivered canonical URL with its delivered version (for tests and tools)."""
@@ -528,7 +572,3 @@ def store_for_crawler(crawler: Crawler) -> StateStore:
         crawler.signals.connect(_close, signal=signals.engine_stopped, weak=False)
     return store
 
-
-def records_fingerprints(records: Sequence[FeedRecord]) -> set[tuple[str, str]]:
-    """(canonical_url, fingerprint) pairs of ``records``."""
-    return {(r.canonical_url, r.fingerprint) for r in records}

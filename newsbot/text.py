@@ -7,6 +7,7 @@ stricter: it also ignores zero-width characters, punctuation variants, spacing a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -59,6 +60,13 @@ def compare_key(text: str) -> str:
     """Key under which two lines count as the same: NFC, case-folded, no zero-width characters,
     no punctuation variants (। . ! ? …) and no spacing."""
     return _KEY_DROP_RE.sub("", nfc(text).casefold())
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def line_key(text: str) -> str:
+    """``compare_key(text)``, remembered: the pipelines ask for the key of the same paragraph
+    several times (boilerplate, templates, duplicates)."""
+    return compare_key(text)
 
 
 def split_sentences(paragraph: str) -> list[str]:

@@ -233,10 +233,10 @@ def deliver(workdir: Path, env: dict[str, str], *args: str) -> subprocess.Comple
 def start(workdir: Path, env: dict[str, str], outlets: str, *args: str) -> subprocess.Popen[str]:
     """Start a crawl in ``workdir``; its log goes to ``workdir/crawl.log``."""
     workdir.mkdir(parents=True, exist_ok=True)
-    log = open(workdir / "crawl.log", "w", encoding="utf-8")  # noqa: SIM115
-    return subprocess.Popen(
-        crawl_cmd(outlets, *args), cwd=workdir, env=env, stdout=log, stderr=log, text=True
-    )
+    with open(workdir / "crawl.log", "w", encoding="utf-8") as log:  # the child keeps its copy
+        return subprocess.Popen(
+            crawl_cmd(outlets, *args), cwd=workdir, env=env, stdout=log, stderr=log, text=True
+        )
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 120, what: str = "condition") -> Any:

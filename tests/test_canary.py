@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
 
 from newsbot.exitcodes import ExitCode
-from newsbot.extensions.canary import compare
+from newsbot.extensions.canary import CanaryExtension, compare
 from newsbot.sampleweb import expected
 from newsbot.sampleweb.server import serve
 from newsbot.state import OutletRun, RunRecord, SQLiteStateStore
@@ -76,6 +78,48 @@ def test_tripped_records_are_not_the_baseline() -> None:
     past = history([outlet("a", 10, broken, tripped=True)], [outlet("a", 10)])
     # still broken: compared with the last good run, so it keeps tripping
     assert [a.field for a in compare({"a": outlet("a", 10, broken)}, past)] == ["published"]
+
+
+def test_found_but_none_parsed_trips() -> None:
+    past = history([outlet("a", 10)], [outlet("a", 12)])
+    # every article page skipped or failing extraction: found, but nothing parsed
+    current = {"a": outlet("a", 11, {k: None for k in FULL}, parsed=0)}
+    (alert,) = compare(current, past)
+    assert (alert.kind, alert.baseline, alert.current) == ("zero_parsed", 11.0, 0.0)
+    assert current["a"].tripped
+
+
+class BnWorld(Spider):
+    name = "bn_world"
+
+
+def test_baseline_survives_a_run_of_tripped_records(tmp_path: Any) -> None:
+    """After NEWSBOT_CANARY_HISTORY tripped runs the outlet keeps its last good baseline."""
+    crawler = get_crawler(BnWorld, {
+        "NEWSBOT_STATE_PATH": str(tmp_path / "state.sqlite3"), "NEWSBOT_CANARY_HISTORY": 2,
+    })
+    crawler.spider = BnWorld()
+    ext = CanaryExtension(crawler)
+    store = SQLiteStateStore(tmp_path / "state.sqlite3")
+    try:
+        good = outlet("a", 10)
+        for i, record in enumerate([good, outlet("a", 0, tripped=True),
+                                    outlet("a", 0, tripped=True)]):
+            start = datetime(2020, 1, 1, i, tzinfo=UTC)  # long before this run
+            store.record_run(RunRecord(f"r{i}", "bn_world", start, start + timedelta(minutes=5),
+                                       "finished", 5, [record]))
+        report = ext.evaluate("finished")  # "a" still finds nothing
+        assert [(a.outlet_id, a.kind, a.baseline) for a in report.alerts] == [
+            ("a", "zero_articles", 10.0)
+        ]
+        assert report.baseline_runs == 1
+        # the broken run is recorded tripped: it never becomes the baseline
+        (newest,) = store.recent_runs("bn_world", 1)
+        assert newest.run_id not in {"r0", "r1", "r2"}
+        assert [(o.outlet_id, o.found, o.tripped) for o in newest.outlets] == [("a", 0, True)]
+        assert [r.run_id for r in store.baseline_runs("bn_world", 2)] == ["r0"]
+    finally:
+        store.close()
 
 
 def test_outlets_outside_this_run_are_not_judged() -> None:

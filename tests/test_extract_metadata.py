@@ -221,3 +221,15 @@ def test_jsonld_article_body_helper() -> None:
     blocks = [json.dumps(GRAPH), "{broken", json.dumps({"@type": "Article", "articleBody": "x"})]
     assert jsonld_article_body(blocks) == "প্রথম অনুচ্ছেদ।\nদ্বিতীয় অনুচ্ছেদ।"
     assert jsonld_article_body(["{broken"]) is None
+
+
+def test_urls_that_do_not_parse_lose_only_themselves() -> None:
+    html = (
+        '<html><head><link rel="canonical" href="http://[bad/x">'
+        '<meta property="og:image" content="https://img.example:99999/a.jpg">'
+        '<meta property="og:title" content="শিরোনাম"></head><body></body></html>'
+    )
+    meta = read_metadata(Selector(text=html), "https://www.prothomalo.com/world/asia/abc")
+    assert meta.title == "শিরোনাম"
+    assert meta.canonical_url is None
+    assert meta.image_url is None

@@ -22,7 +22,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from newsbot.delivery.errors import FeedConfigError
-from newsbot.exitcodes import ExitCode
+from newsbot.exitcodes import ExitCode, describe
 from newsbot.extensions.summary import exit_code_from_stats, summary_of
 from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
 
@@ -38,9 +38,7 @@ class Command(ScrapyCrawlCommand):
     def long_desc(self) -> str:
         return (
             "Run a spider. Only one run at a time (lock file NEWSBOT_LOCK_PATH); the exit code "
-            "says what happened: 0 ok, 3 delivery failed (feed kept in the spool), 4 callback "
-            "errors, 5 outlet canary tripped, 6 another run holds the lock, 7 unsafe "
-            "configuration, 8 interrupted, 1 crash."
+            f"says what happened: {describe()}."
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -8,7 +8,8 @@ setting / env variable      meaning
 ``NEWSBOT_S3_PREFIX``       key prefix (e.g. ``corpus/world``; default none)
 ``NEWSBOT_S3_GZIP``         ``1``: gzip the feed (``.jsonl.gz``, Scrapy's GzipPlugin)
 ``NEWSBOT_S3_BATCH_ITEMS``  start a new file every N items (``-00001``, ``-00002`` … suffixes)
-``NEWSBOT_S3_KEEP_LOCAL``   ``1``: keep the local feeds as well (default: S3 replaces them)
+``NEWSBOT_S3_KEEP_LOCAL``   ``1``: keep the local feeds as well (default: S3 replaces them);
+                            with batches they are batched alike (``-%(batch)s`` added)
 ``AWS_ENDPOINT_URL``        S3-compatible endpoint (default: AWS)
 =========================== ====================================================================
 
@@ -24,6 +25,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from scrapy.settings import BaseSettings
+
+from newsbot.delivery.uri import has_batch_placeholder
 
 GZIP_PLUGIN = "scrapy.extensions.postprocessing.GzipPlugin"
 _TRUE = {"1", "true", "yes", "on"}
@@ -42,6 +45,16 @@ def s3_feed_uri(bucket: str, prefix: str = "", *, gzip: bool = False, batched: b
     path = f"{prefix}/" if prefix else ""
     name = "%(stamp)s" + ("-%(batch)s" if batched else "") + ".jsonl" + (".gz" if gzip else "")
     return f"s3://{bucket}/{path}%(name)s/%(year)s/%(month)s/%(day)s/{name}"
+
+
+def batched_uri(template: str) -> str:
+    """``template`` naming each batch: ``-%(batch)s`` before the file name's extensions
+    (unchanged when it already has a batch placeholder)."""
+    if has_batch_placeholder(template):
+        return template
+    head, sep, name = template.rpartition("/")
+    stem, dot, extensions = name.partition(".")
+    return f"{head}{sep}{stem}-%(batch)s{dot}{extensions}"
 
 
 def s3_feed(settings: BaseSettings) -> tuple[str, dict[str, Any]] | None:
@@ -79,10 +92,18 @@ class DeliveryAddon:
             return
         uri, options = feed
         keep_local = _value(settings, "NEWSBOT_S3_KEEP_LOCAL").lower() in _TRUE
-        feeds = {
-            k: v
-            for k, v in settings.getdict("FEEDS").items()
-            if keep_local or urlparse(str(k)).scheme not in ("", "file")
-        }
+        batch = options["batch_item_count"]
+        feeds = {}
+        for template, feed_options in settings.getdict("FEEDS").items():
+            if urlparse(str(template)).scheme not in ("", "file"):
+                feeds[template] = feed_options
+            elif keep_local and batch:
+                # the exporter requires one batch size for all feeds of a run
+                feeds[batched_uri(str(template))] = {
+                    **(feed_options or {}),
+                    "batch_item_count": batch,
+                }
+            elif keep_local:
+                feeds[template] = feed_options
         feeds[uri] = options
         settings.set("FEEDS", feeds, priority=settings.getpriority("FEEDS") or "addon")

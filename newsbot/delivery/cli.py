@@ -2,8 +2,9 @@
 
 Takes the run lock (so it never races a crawl), discards unfinished feeds of killed runs, then
 stores every sealed feed in the spool, oldest first, exactly once, and marks its articles
-delivered. Exit codes: 0 all stored (or nothing to do), 3 some feed still could not be stored,
-6 a crawl holds the lock, 7 unsafe configuration (see :mod:`newsbot.exitcodes`).
+delivered. Exit codes (``DELIVER_EXIT_CODES``, described in :mod:`newsbot.exitcodes`): 0 all
+stored or nothing to do, 3 some feed is still in the spool, 6 a run holds the lock, 7 unsafe
+configuration.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ from scrapy.utils.project import get_project_settings
 
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import FeedConfigError
-from newsbot.exitcodes import ExitCode
+from newsbot.exitcodes import ExitCode, describe
 from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
 from newsbot.state import open_store
 
 logger = logging.getLogger("newsbot.deliver")
+
+#: The exit codes ``deliver`` can return.
+DELIVER_EXIT_CODES = (
+    ExitCode.OK,
+    ExitCode.DELIVERY_FAILED,
+    ExitCode.LOCK_HELD,
+    ExitCode.CONFIG_ERROR,
+)
 
 
 def _settings(overrides: list[str]) -> Settings:
@@ -75,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m newsbot deliver",
         description="Store the feeds left in the spool by runs that could not deliver them.",
+        epilog=f"Exit codes: {describe(DELIVER_EXIT_CODES)}.",
     )
     parser.add_argument(
         "-s",

@@ -32,7 +32,7 @@ from newsbot.delivery.spool import (
     SpoolEntry,
     read_feed_records,
 )
-from newsbot.delivery.targets import S3Config, Target, make_target
+from newsbot.delivery.targets import S3Config, S3Target, Target, make_target
 from newsbot.state import StateStore, open_store, store_for_crawler, utcnow
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class DeliveryContext:
         if self.stats is not None:
             return self.stats
         if self._crawler is not None:
-            return getattr(self._crawler, "_stats", None)
+            return self._crawler.stats
         return None
 
     def _inc(self, event: str, count: int = 1) -> None:
@@ -152,8 +152,9 @@ class DeliveryContext:
 
     @property
     def failed(self) -> bool:
-        """Whether some feed could not be stored in this run."""
-        return any(r.status != "stored" for r in self.results)
+        """Whether some feed could not be stored in this run (a "lost" feed is not a failure:
+        its data is gone, nothing can be retried, and its articles are emitted again)."""
+        return any(r.status in ("spooled", "failed") for r in self.results)
 
     def _record(self, result: FeedResult) -> None:
         with self._lock:
@@ -175,6 +176,14 @@ class DeliveryContext:
 
         Raises :class:`DeliveryError` when the target fails (the entry stays in the spool)."""
         target = self.target_for(entry.uri)
+        if isinstance(target, S3Target) and (entry.endpoint or None) != target.config.endpoint_url:
+            # the configured endpoint wins (it may have been fixed since the feed was spooled)
+            logger.warning(
+                "Spooled feed %s was written for S3 endpoint %s; storing it at %s",
+                entry.id,
+                entry.endpoint or "AWS",
+                target.config.endpoint_label,
+            )
         key = target.breaker_key
         with self._lock:
             earlier = self._failed.get(key)
@@ -184,11 +193,17 @@ class DeliveryContext:
                 target=entry.uri,
                 skipped=True,
             )
+        readable = entry.format in READABLE_FORMATS
         try:
             if entry.data_path.exists():
+                # read before storing: a local target takes the file away
+                records = read_feed_records(entry.data_path) if readable else []
                 if not (origin == "spool" and target.holds(entry)):
                     target.store(entry)
-            elif not target.holds(entry):
+            elif target.holds(entry):
+                # stored by a run that died before its bookkeeping
+                records = self.store.pending_records(entry.id) if readable else []
+            else:
                 # Only a local target takes the data file away (by renaming it into place).
                 logger.warning(
                     "Spooled feed %s has no data and %s does not hold it; dropping the entry "
@@ -197,15 +212,16 @@ class DeliveryContext:
                     entry.uri,
                 )
                 self.spool.remove(entry)
+                self.store.forget_entry(entry.id)
                 result = FeedResult(entry.uri, "lost", origin, entry.items, None, entry.id)
                 self._record(result)
+                self._inc("lost")
                 return result
         except DeliveryError as exc:
             with self._lock:
                 self._failed.setdefault(key, str(exc))
             raise
-        if entry.format in READABLE_FORMATS:
-            records = read_feed_records(target.stored_copy(entry))
+        if readable:
             self.store.mark_delivered(entry.id, records, target=entry.uri, when=utcnow())
         else:
             logger.warning(
@@ -222,21 +238,34 @@ class DeliveryContext:
         return result
 
     def report_failure(
-        self, exc: DeliveryError, entry: SpoolEntry | None, *, origin: str = "run", uri: str = ""
+        self,
+        exc: DeliveryError,
+        entry: SpoolEntry | None,
+        *,
+        origin: str = "run",
+        uri: str = "",
+        kept: str = "",
     ) -> FeedResult:
         """Log a failed store (the run's first failure as ONE clear ERROR, later ones as
-        warnings) and record it."""
+        warnings) and record it. ``kept`` replaces the sentence saying what becomes of the
+        feed."""
         uri = uri or (entry.uri if entry else exc.target)
         with self._lock:
             first = not self.error_logged and not exc.skipped
             if first:
                 self.error_logged = True
-        if entry is not None:
+        kept_in_spool = entry is not None and entry.sealed
+        if not kept and kept_in_spool:
             kept = (
                 f"The feed is kept complete in the spool ({self.spool.dir}) and will be stored "
                 "by the next run or by `python -m newsbot deliver`."
             )
-        else:
+        elif not kept and entry is not None:
+            kept = (
+                "The feed was not completed in the spool; its articles were not delivered and "
+                "will be emitted again by the next run."
+            )
+        elif not kept:
             kept = "Nothing was stored."
         if first:
             logger.error("Feed delivery failed: %s: %s. %s", uri, exc, kept)
@@ -244,7 +273,7 @@ class DeliveryContext:
             logger.warning("Feed %s not stored (%s). %s", uri, exc, kept)
         result = FeedResult(
             uri,
-            "spooled" if entry is not None else "failed",
+            "spooled" if kept_in_spool else "failed",
             origin,
             entry.items if entry else None,
             str(exc),
@@ -270,24 +299,49 @@ class DeliveryContext:
             )
             self._inc("discarded_unfinished")
         entries = self.spool.sealed()
-        for entry in entries:
-            if entry.format in READABLE_FORMATS and entry.data_path.exists():
-                self.store.mark_pending(entry.id, read_feed_records(entry.data_path))
-        self.store.forget_pending(keep={e.id for e in self.spool.entries()})
         results = []
+        usable = []
+        for entry in entries:
+            try:
+                if entry.format in READABLE_FORMATS and entry.data_path.exists():
+                    self.store.mark_pending(entry.id, read_feed_records(entry.data_path))
+            except Exception as exc:
+                results.append(self._broken(entry, exc))
+            else:
+                usable.append(entry)
+        self.store.forget_pending(keep={e.id for e in self.spool.entries()})
         if entries:
             logger.info("Storing %d feed file(s) left in the spool by earlier runs", len(entries))
-        for entry in entries:
+        for entry in usable:
             try:
                 results.append(self.deliver(entry, origin="spool"))
             except DeliveryError as exc:
                 results.append(self.report_failure(exc, entry, origin="spool"))
+            except Exception as exc:
+                results.append(self._broken(entry, exc))
         if entries:
             stored = sum(1 for r in results if r.status == "stored")
             logger.info(
                 "Stored %d of %d spooled feed file(s) before crawling", stored, len(entries)
             )
         return results
+
+    def _broken(self, entry: SpoolEntry, exc: Exception) -> FeedResult:
+        """Report a spooled feed that cannot be processed (e.g. an unreadable line) and leave
+        it in the spool for a person to look at; the other feeds go on."""
+        logger.debug("Spooled feed %s cannot be processed", entry.id, exc_info=True)
+        return self.report_failure(
+            DeliveryError(
+                f"spooled feed {entry.id} cannot be processed ({type(exc).__name__}: {exc})",
+                target=entry.uri,
+            ),
+            entry,
+            origin="spool",
+            kept=(
+                f"It stays in the spool ({self.spool.dir}) until it is repaired or removed; "
+                "the other spooled feeds are stored."
+            ),
+        )
 
     def pending_count(self) -> int:
         """Sealed feed files still waiting in the spool."""

@@ -31,6 +31,7 @@ from twisted.internet.defer import DeferredList
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import DeliveryError, FeedConfigError
 from newsbot.delivery.storage import SpoolFeedStorage
+from newsbot.delivery.targets import check_no_credentials_in_settings
 from newsbot.delivery.uri import has_batch_placeholder
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class DeliveryFeedExporter(FeedExporter):
         return exporter
 
     def __init__(self, crawler: Crawler):
+        # before Scrapy logs the overridden settings, whatever the feeds
+        check_no_credentials_in_settings(crawler.settings)
         self._closing: list[FeedSlot] = []
         self._tasks: list[Any] = []
         super().__init__(crawler)
@@ -140,9 +143,12 @@ class DeliveryFeedExporter(FeedExporter):
         try:
             self.context.seal([storage.finish(file) for storage, file in spooled])
         except Exception as exc:
-            logger.error("Could not seal feed files in the spool", exc_info=True)
+            # reported once per feed by _deliver_slot (the run's first failure as the ERROR)
+            logger.debug("Could not seal feed files in the spool", exc_info=True)
             for storage, _ in spooled:
                 storage.failure = f"could not seal the feed in the spool: {exc}"
+                if storage.entry is not None:
+                    storage.entry.sealed = False
         for slot, file in ready:
             coro = self._deliver_slot(slot, file, spider)
             if is_asyncio_available():

@@ -39,6 +39,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 READABLE_FORMATS = frozenset({"jsonlines", "jsonl", "json"})
 #: Unsealed entries of a process that may still be alive are kept this long at most.
 STALE_AFTER = timedelta(days=2)
+#: Marks the entries this process creates (PIDs repeat: in a container every run is PID 1).
+PROCESS_TOKEN = secrets.token_hex(8)
 
 _counter = itertools.count(1)
 
@@ -52,6 +54,7 @@ class SpoolEntry:
     spider: str = ""
     created: str = ""
     pid: int = 0
+    owner: str = ""
     format: str = "jsonlines"
     endpoint: str | None = None
     sealed: bool = False
@@ -154,6 +157,7 @@ class Spool:
             spider=spider,
             created=now.isoformat(timespec="seconds"),
             pid=os.getpid(),
+            owner=PROCESS_TOKEN,
             format=format,
             endpoint=endpoint,
             spool_dir=self.dir,
@@ -219,11 +223,19 @@ class Spool:
 
         With ``exclusive`` (the caller holds the run lock) every unsealed entry of another
         process is stale; otherwise only those whose process is gone or that are very old.
+        Entries are told apart by a token of the process that created them, not by PID. Data
+        files without a manifest (left by a removal that was cut short) are deleted.
         """
         removed = []
         now = datetime.now(UTC)
-        for entry in self.entries():
-            if entry.sealed or entry.pid == os.getpid():
+        entries = self.entries()
+        if exclusive:
+            named = {e.data_path.name for e in entries}
+            for path in self.dir.glob(f"*{DATA}"):
+                if path.name not in named:
+                    path.unlink(missing_ok=True)
+        for entry in entries:
+            if entry.sealed or entry.owner == PROCESS_TOKEN:
                 continue
             created = _created(entry)
             old = created is not None and now - created > STALE_AFTER
@@ -233,9 +245,11 @@ class Spool:
         return removed
 
     def remove(self, entry: SpoolEntry) -> None:
-        """Delete the entry's data and then its manifest."""
-        entry.data_path.unlink(missing_ok=True)
+        """Delete the entry's manifest and then its data (a data file without a manifest is
+        never read; :meth:`discard_stale` deletes it)."""
         entry.manifest_path.unlink(missing_ok=True)
+        fsync_dir(self.dir)
+        entry.data_path.unlink(missing_ok=True)
         fsync_dir(self.dir)
 
 

@@ -21,7 +21,6 @@ from scrapy.utils.defer import deferred_from_coro
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import DeliveryError
 from newsbot.delivery.spool import SpoolEntry
-from newsbot.delivery.targets import Target
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -41,7 +40,7 @@ class SpoolFeedStorage:
         self.uri = uri
         self.feed_options = feed_options or {}
         self.context = context
-        self.target: Target = context.target_for(uri)
+        context.target_for(uri)  # refuses a bad URI (or credentials in it) before the crawl
         self.entry: SpoolEntry | None = None
         self._file: IO[bytes] | None = None
         self.failure: str | None = None

@@ -169,7 +169,8 @@ class S3Config:
             config=Config(
                 connect_timeout=self.connect_timeout,
                 read_timeout=self.read_timeout,
-                retries={"max_attempts": self.max_attempts, "mode": "standard"},
+                # total_max_attempts counts the first try (max_attempts counts retries only)
+                retries={"total_max_attempts": self.max_attempts, "mode": "standard"},
                 s3={"addressing_style": self.addressing_style},
                 request_checksum_calculation="when_required",
                 response_checksum_validation="when_required",
@@ -285,7 +286,9 @@ class S3Target(Target):
             head = self.client.head_object(Bucket=self.bucket, Key=self.key)
         except ClientError as exc:
             code = str(exc.response.get("Error", {}).get("Code", ""))
-            if code in ("404", "NoSuchKey", "NotFound"):
+            # 403: a write-only policy may forbid reading; uploading the same bytes again is
+            # harmless, and a real credential problem shows in the upload's error
+            if code in ("404", "NoSuchKey", "NotFound", "403", "AccessDenied", "Forbidden"):
                 return False
             raise self._fail(exc) from None
         except BotoCoreError as exc:

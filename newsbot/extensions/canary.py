@@ -8,6 +8,8 @@ compared with the average of the outlet's last ``NEWSBOT_CANARY_HISTORY`` untrip
 the state store. An outlet trips the canary when
 
 * it found articles before and finds none now (``zero_articles``), or
+* it parsed articles before and parses none now, although it still finds article pages (all
+  skipped as already delivered, or all failing extraction: ``zero_parsed``), or
 * a field's coverage falls by more than ``NEWSBOT_CANARY_MAX_DROP`` (a share of the previous
   value, default 0.5: 0.9 → below 0.45 trips) — judged only when at least
   ``NEWSBOT_CANARY_MIN_ARTICLES`` articles were parsed (``coverage_drop``).
@@ -32,11 +34,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsbot.delivery.uri import run_started, stamp_of
+from newsbot.middlewares.refetch import SKIPPED_PREFIX
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler, utcnow
 
 logger = logging.getLogger(__name__)
 
-SKIPPED_PREFIX = "newsbot/refetch/skipped/"
 #: Drop reasons that do not mean another article was found (the same page counted twice).
 NOT_FOUND_REASONS = frozenset({"duplicate", "duplicate_url"})
 
@@ -46,7 +48,7 @@ class Alert:
     """One canary finding."""
 
     outlet_id: str
-    kind: str  # "zero_articles" | "coverage_drop"
+    kind: str  # "zero_articles" | "zero_parsed" | "coverage_drop"
     field: str | None
     baseline: float
     current: float
@@ -142,6 +144,21 @@ def compare(
             )
             now.tripped = True
             continue
+        parsed_before = _mean(r.parsed for r in records) or 0.0
+        if now.parsed == 0 and parsed_before > 0:
+            alerts.append(
+                Alert(
+                    outlet_id,
+                    "zero_parsed",
+                    None,
+                    round(parsed_before, 2),
+                    0.0,
+                    f"outlet {outlet_id}: {now.found} article page(s) found but none parsed "
+                    f"(previous runs: {parsed_before:.1f} parsed on average)",
+                )
+            )
+            now.tripped = True
+            continue
         if now.parsed < min_articles:
             continue
         for name in COVERAGE_FIELDS:
@@ -202,11 +219,10 @@ class CanaryExtension:
     @staticmethod
     def of(crawler: Crawler) -> CanaryExtension | None:
         """The crawler's canary extension, if enabled."""
-        manager = getattr(crawler, "_extensions", None)
-        for ext in getattr(manager, "middlewares", ()):
-            if isinstance(ext, CanaryExtension):
-                return ext
-        return None
+        try:
+            return crawler.get_extension(CanaryExtension)
+        except RuntimeError:  # the extensions are not built yet
+            return None
 
     def _count(self, item: Any) -> None:
         adapter = ItemAdapter(item)
@@ -261,7 +277,7 @@ class CanaryExtension:
             )
             return self.report
         store = store_for_crawler(self.crawler)
-        history = store.recent_runs(spider.name, self.history) if self.history > 0 else []
+        history = store.baseline_runs(spider.name, self.history) if self.history > 0 else []
         selected = getattr(spider, "outlet_ids", None)
         outlets = set(selected) if selected else None
         alerts = compare(
@@ -279,7 +295,7 @@ class CanaryExtension:
             alerts=alerts,
             outlets=current,
             baseline_runs=len(history),
-            note="" if history else "first recorded run: nothing to compare with yet",
+            note="" if history else "no earlier untripped run to compare with yet",
         )
         started = run_started(self.crawler)
         self.run = RunRecord(

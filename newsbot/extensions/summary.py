@@ -46,7 +46,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.spool import write_atomic
 from newsbot.delivery.targets import FileTarget, S3Target, make_target
-from newsbot.delivery.uri import feed_uri_params, run_started, uri_params_for
+from newsbot.delivery.uri import run_started, uri_params_for
 from newsbot.drops import DROP_STATS_PREFIX
 from newsbot.exitcodes import DESCRIPTIONS, ExitCode, pick
 from newsbot.extensions.canary import CanaryExtension
@@ -265,10 +265,8 @@ class SummaryExtension:
 
     def _local_feeds(self, spider: Spider) -> list[tuple[str, bool]]:
         """(path, batched) of the run's local feeds, first batch."""
-        params: dict[str, Any] = {"name": spider.name}
-        params.update(uri_params_for(self.crawler, spider))
-        params["batch_time"] = run_started(self.crawler).isoformat().replace(":", "-")
-        params = feed_uri_params(params, spider)
+        params = uri_params_for(self.crawler, spider)
+        params["batch_time"] = params["time"]
         default_batch = self.settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT")
         local = []
         for template, options in self.settings.getdict("FEEDS").items():

@@ -4,9 +4,9 @@ to the cleaned record the feed would hold, or to the cleaned main text."""
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from typing import Any
 
+from newsbot.cleaning import clean_article
 from newsbot.extract.guard import ExtractionError
 from newsbot.extract.page import extract_page
 from newsbot.items import Article
@@ -52,18 +52,9 @@ def extract_article(response: Any) -> Article:
 def clean(article: Article, *, text_only: bool = False) -> tuple[dict[str, Any], str | None]:
     """The record the cleaning pipelines make of ``article`` and their drop reason (or None).
 
-    ``text_only`` lets the cleaner skip work that does not change the body (language
-    detection), when it supports that."""
-    try:
-        from newsbot.cleaning import clean_article
-    except ImportError:  # pragma: no cover - cleaning is part of the package
-        return asdict(article), None
-    if text_only:
-        try:
-            return clean_article(article, text_only=True)
-        except TypeError:
-            pass
-    return clean_article(article)
+    ``text_only`` lets the cleaner skip work that does not change the body (validation,
+    language detection)."""
+    return clean_article(article, text_only=text_only)
 
 
 def extract_record(html: str | bytes, url: str, encoding: str | None = None) -> dict[str, Any]:

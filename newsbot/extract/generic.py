@@ -28,7 +28,6 @@ import copy
 import itertools
 import logging
 import re
-import unicodedata
 
 import lxml.html
 from lxml import etree
@@ -36,6 +35,8 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from newsbot.extract.metadata import jsonld_article_body
+from newsbot.extract.related import remove_keeping_tail
+from newsbot.text import compare_key, nfc
 
 log = logging.getLogger(__name__)
 
@@ -93,21 +94,6 @@ _COUNT_LONG_P = etree.XPath(f"count(//p[string-length(normalize-space(.)) > {LON
 _EMBED_CLASS = re.compile(r"twitter-tweet|instagram|tiktok|embed", re.IGNORECASE)
 
 
-def _remove(el) -> None:
-    """Detach an element, keeping its tail text in place."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
-
-
 def _link_share(el) -> tuple[int, float]:
     """(text length, share of that text inside links) of an element."""
     total = len(" ".join(el.text_content().split()))
@@ -157,14 +143,14 @@ def _prepare(tree) -> None:
         else:
             lists.append(el)
     for el in doomed:
-        _remove(el)
+        remove_keeping_tail(el)
     # kept when broken markup put the article inside them
     for el in guarded:
         if not _HAS_LONG_P(el):
-            _remove(el)
+            remove_keeping_tail(el)
     for lst in lists:
         if _is_link_list(lst):
-            _remove(lst)
+            remove_keeping_tail(lst)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +166,7 @@ def _render(body) -> list[str]:
     buf: list[str] = []
 
     def flush() -> None:
-        text = unicodedata.normalize("NFC", " ".join("".join(buf).split()))
+        text = nfc(" ".join("".join(buf).split()))
         if text:
             out.append(text)
         buf.clear()
@@ -309,10 +295,16 @@ _PROMO_PHRASES = (
 )
 # "our" next to a social platform: "join our Telegram channel", "আমাদের ফেসবুক পাতায়"
 _OUR_CHANNEL = re.compile(
-    r"(?:\bour|আমাদের)\W+(?:\w+\W+){0,3}(?:facebook|telegram|whatsapp|youtube|instagram|"
+    r"(?:\bour|আমাদের)\W+(?:\S+\s+){0,3}(?:facebook|telegram|whatsapp|youtube|instagram|"
     r"ফেসবুক|টেলিগ্রাম|হোয়াটসঅ্যাপ|ইউটিউব|ইনস্টাগ্রাম|ওয়েবসাইট)|"
-    r"(?:telegram|whatsapp|youtube|ফেসবুক|টেলিগ্রাম|হোয়াটসঅ্যাপ|ইউটিউব)\w*\W+(?:\w+\W+){0,3}"
+    r"(?:telegram|whatsapp|youtube|ফেসবুক|টেলিগ্রাম|হোয়াটসঅ্যাপ|ইউটিউব)\S*\s+(?:\S+\s+){0,3}"
     r"(?:আমাদের সঙ্গে|আমাদের সাথে|with us)",
+    _I,
+)
+# ... and only with a call to action: "our readers spend hours on Facebook" is prose.
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:follow|join|subscribe|like|download|stay)\b|"
+    r"ফলো|যুক্ত|যোগ দিন|সাবস্ক্রাইব|লাইক|ডাউনলোড|থাকুন|চোখ রাখুন",
     _I,
 )
 _FOLLOW_ON = re.compile(r"follow .{1,40} on (?:twitter|facebook|instagram|x)\b", _I)
@@ -344,7 +336,32 @@ _DATE_VOCABULARY = """
 _DATE_WORDS = frozenset(_DATE_VOCABULARY.split())
 _DIGIT = re.compile(r"\d")
 _DATE_TOKEN = re.compile(r"^\d{1,4}(?:[./:\-–]\d{1,4}){0,2}(?:\.|h|am|pm|uhr)?$", _I)
-_TAG = re.compile(r"<(script|style|iframe)\b[^>]*>.*?</\1\s*>|</?[a-zA-Z][^<>]{0,500}>", re.S)
+# a tag; script, style and iframe elements go with their content (see _strip_tags)
+_TAG = re.compile(r"<(script|style|iframe)\b[^<>]{0,500}>|</?[a-zA-Z][^<>]{0,500}>")
+_END_TAGS = {name: re.compile(rf"</{name}\s*>") for name in ("script", "style", "iframe")}
+
+
+def _strip_tags(text: str, repl: str) -> str:
+    """``text`` with every tag replaced by ``repl``, script/style/iframe elements with their
+    content. Linear time: an element without an end tag loses only its start tag, and the
+    search for an end tag that is not there is made once per tag name."""
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()
+    for m in _TAG.finditer(text):
+        if m.start() < pos:
+            continue  # inside an element dropped with its content
+        out += (text[pos:m.start()], repl)
+        pos = m.end()
+        name = m.group(1)
+        if name and name not in unclosed:
+            end = _END_TAGS[name].search(text, pos)
+            if end is None:
+                unclosed.add(name)
+            else:
+                pos = end.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _is_date_line(text: str, words: list[str]) -> bool:
@@ -377,12 +394,11 @@ def is_boilerplate_line(text: str) -> bool:
         n = len(text) // 4
     if n > 45:
         return False
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    text = nfc(text)
     low = text.lower()
     if any(p in low for p in _PROMO_PHRASES) or ("follow" in low and _FOLLOW_ON.search(low)):
         return True
-    if n <= 25 and _OUR_CHANNEL.search(low):
+    if n <= 25 and _OUR_CHANNEL.search(low) and _CALL_TO_ACTION.search(low):
         return True
     if _COPYRIGHT_START.match(text) or any(p in low for p in _COPYRIGHT_PHRASES):
         return n <= 40
@@ -408,9 +424,6 @@ def is_boilerplate_line(text: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Headline, standfirst, repair
 
-_KEY_DROP = re.compile(
-    r"[\s\u200b-\u200d\u2060\ufeff\u00ad.,;:!?।॥'\"‘’“”«»„()\[\]{}<>\-–—_/\\|*•·…]+"
-)
 _LEAD_BLOCKS = frozenset(
     {"p", "div", "h2", "h3", "h4", "li", "section", "header", "blockquote", "td", "article",
      "summary", "dd", "main", "body"}
@@ -431,16 +444,9 @@ _TEXT_CONTAINING = etree.XPath("//body//text()[contains(., $p)]")
 _BODY_SPLIT = re.compile(r"\s*\n\s*")
 
 
-def _key(text: str) -> str:
-    """Comparison key: NFC, case-folded, without spacing and punctuation."""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return _KEY_DROP.sub("", text.casefold())
-
-
 def _title_keys(tree) -> set[str]:
     """Keys of the page's headline as og:title, <title> and the first <h1> give it."""
-    keys = {_key(t) for t in _META_TITLES(tree)}
+    keys = {compare_key(t) for t in _META_TITLES(tree)}
     return {k for k in keys if len(k) >= 8}
 
 
@@ -487,12 +493,12 @@ def _clean(paras: list[str], title_keys: set[str]) -> list[str]:
     out = []
     for i, text in enumerate(paras):
         if "<" in text and ">" in text:  # markup that arrived as text (JSON-LD, CMS bugs)
-            text = " ".join(_TAG.sub(" ", text).split())
+            text = " ".join(_strip_tags(text, " ").split())
             if not text:
                 continue
         if is_boilerplate_line(text):
             continue
-        if i < 4 and title_keys and len(text) < 300 and _key(text) in title_keys:
+        if i < 4 and title_keys and len(text) < 300 and compare_key(text) in title_keys:
             continue
         out.append(text)
     return out
@@ -511,7 +517,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
     """Add long paragraphs the extraction missed that sit in containers shaped like the ones
     holding two or more extracted paragraphs (same tags and classes up three levels, same
     <article>): article text split into chunks by ads or inline boxes. In page order."""
-    keys = [_key(p) for p in paras]
+    keys = [compare_key(p) for p in paras]
     offsets, pos = [], 0
     for k in keys:
         offsets.append(pos)
@@ -521,7 +527,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
     for p in tree.iter("p"):
         text = " ".join(p.text_content().split())
         if len(text) >= LONG_P_CHARS:
-            found = joined.find(_key(text))
+            found = joined.find(compare_key(text))
             idx = bisect.bisect_right(offsets, found) - 1 if found >= 0 else None
             longs.append((p, text, idx, _path_signature(p)))
     counts = collections.Counter(sig for _, _, i, sig in longs if i is not None)
@@ -540,7 +546,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
             and next(p.iterancestors("article"), None) in articles
             and not is_boilerplate_line(text)
         ):
-            inserts.setdefault(last, []).append(unicodedata.normalize("NFC", text))
+            inserts.setdefault(last, []).append(nfc(text))
     if not inserts:
         return paras
     out = list(inserts.get(-1, []))
@@ -556,7 +562,7 @@ def _repair(tree, descriptions: list[str]) -> list[str]:
     body = jsonld_article_body(s.text or "" for s in tree.iter("script"))
     if body:
         if "<" in body and ">" in body:
-            body = _TAG.sub("\n", body)
+            body = _strip_tags(body, "\n")
         return [" ".join(p.split()) for p in _BODY_SPLIT.split(body) if p.strip()]
     return descriptions[:1]
 
@@ -565,7 +571,7 @@ def _add_lead(paras: list[str], lead: str | None) -> list[str]:
     if (
         lead
         and not is_boilerplate_line(lead)
-        and _key(lead)[:80] not in _key(" ".join(paras[:3]))
+        and compare_key(lead)[:80] not in compare_key(" ".join(paras[:3]))
     ):
         return [lead, *paras]
     return paras

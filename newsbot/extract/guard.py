@@ -13,6 +13,8 @@ Failures raise :class:`ExtractionError` with a short reason code:
 * ``empty_page`` -- nothing but white space (or markup without any text)
 * ``too_deep`` -- nesting deeper than the parser allows and no article text before that point
 * ``no_article_text`` -- a page without article text (raised by the extractor)
+* ``not_article`` -- a page that says it is not an article (raised by the extractor)
+* ``extract_failed`` -- an unexpected error while reading the page (raised by the API)
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
+from newsbot.text import nfc
+
 # Setting-like limits.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 #: Share of control characters (or undecodable bytes) above which a page is binary.
@@ -33,6 +37,7 @@ SNIFF_CHARS = 65_536
 
 REASONS = (
     "empty_page", "binary_content", "too_large", "too_deep", "no_article_text", "not_article",
+    "extract_failed",
 )
 
 # Signatures of files that are never HTML (images, archives, PDF, office files, media).
@@ -157,6 +162,7 @@ def load_page(html: str | bytes, url: str, encoding: str | None = None) -> Loade
         raise ExtractionError("empty_page", "no bytes")
     check_size(html)
     text = decode_bytes(html, encoding) if isinstance(html, (bytes, bytearray)) else html
+    text = nfc(text)  # once, early: everything read from the page is NFC
     if not text.strip():
         raise ExtractionError("empty_page", "only white space")
     sniff_binary(text)

@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 from parsel import Selector
 
 from newsbot.data import load_toml
+from newsbot.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +355,7 @@ def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
         return
     tags = _meta_map(root)
     canonical = next(iter(root.xpath("//link[@rel='canonical']/@href")), None)
-    canonical = urljoin(url, canonical.strip()) if canonical and canonical.strip() else None
+    canonical = absolute_url(url, canonical) if canonical and canonical.strip() else None
     og_url = _first(tags, "og:url")
     page_urls = {u.rstrip("/") for u in (url, canonical, og_url) if u}
     art, types, org = _read_jsonld(root, page_urls)
@@ -412,9 +412,9 @@ def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
     meta.image_url = image_url or _first(tags, "og:image", "og:image:url", "og:image:secure_url",
                                          "twitter:image", "twitter:image:src")
     if meta.image_url:
-        meta.image_url = urljoin(url, meta.image_url)
+        meta.image_url = absolute_url(url, meta.image_url)
     meta.image_caption = caption or _first(tags, "og:image:alt", "twitter:image:alt")
-    meta.canonical_url = canonical or (urljoin(url, og_url) if og_url else None)
+    meta.canonical_url = canonical or (absolute_url(url, og_url) if og_url else None)
     body = art.get("articleBody") if art else None
     meta.article_body = body.strip() if isinstance(body, str) and body.strip() else None
 

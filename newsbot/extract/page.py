@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import lxml.html
 from parsel import Selector
@@ -63,7 +62,7 @@ from newsbot.extract.vocab import (
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.text import clean_line, compare_key
-from newsbot.urls import canonicalize_url
+from newsbot.urls import absolute_url, canonicalize_url
 
 log = logging.getLogger(__name__)
 
@@ -168,18 +167,16 @@ class GenericExtractor:
     def canonical_url(self) -> str:
         """rel=canonical resolved against the URL (else the URL), in canonical form."""
         href = self.ctx.sel.xpath("//link[@rel='canonical'][@href][1]/@href").get()
-        target = urljoin(self.ctx.url, href.strip()) if href and href.strip() else self.ctx.url
-        if not target.startswith(("http://", "https://")):
-            target = self.ctx.url
-        return canonicalize_url(target)
+        target = absolute_url(self.ctx.url, href) if href and href.strip() else None
+        return canonicalize_url(target or self.ctx.url)
 
     def title(self) -> str:
         """Profile → og:title / JSON-LD headline → <h1> → <title> minus " | site"."""
         title = self.profile_value("title") or (self.ctx.meta.title or "")
-        if not title:
-            title = _first(_texts(self.ctx.sel, "//h1"))
-        if not title:
-            title = self._strip_site(_first(self.ctx.sel.xpath("//title//text()").getall()))
+        if not title:  # metadata falls back to <h1>/<title> itself, unless reading it failed
+            title = _first(_texts(self.ctx.sel, "//h1")) or _first(
+                self.ctx.sel.xpath("//title//text()").getall()
+            )
         return self._strip_site(title)
 
     def _strip_site(self, title: str) -> str:
@@ -220,9 +217,9 @@ class GenericExtractor:
         for name in ("published", "updated"):
             if not result[name] and visible[name]:
                 found = find_dates(" \n".join(visible[name]), default_tz=tz)
-                dt = found.get(name) or (found.get("published") if name == "published" else None)
-                if dt is None and name == "updated":
-                    dt = found.get("updated") or found.get("published")
+                # An unlabelled date counts as "published": in the text of the profile's
+                # ``updated`` selectors it is the updated date.
+                dt = found.get(name) or found.get("published")
                 result[name] = to_iso(dt) if dt else None
         if not result["published"]:
             found = self._visible_dates()
@@ -301,10 +298,10 @@ class GenericExtractor:
             found, src = self._figcaption(url)
             caption = caption or found
             url = url or src
+        if url:
+            url = absolute_url(self.ctx.url, url)
         if not url and not caption:
             return None
-        if url:
-            url = urljoin(self.ctx.url, url)
         return {"url": url or None, "caption": caption or None}
 
     def _figcaption(self, image_url: str) -> tuple[str, str]:
@@ -336,7 +333,8 @@ class GenericExtractor:
         return "", ""
 
     def description(self) -> str:
-        """The page's description (metadata, else ``<meta name=description>``)."""
+        """The page's description (metadata, else ``<meta name=description>`` when reading
+        the metadata failed)."""
         return self.ctx.meta.description or clean_line(
             self.ctx.sel.xpath("//meta[@name='description']/@content").get() or ""
         )
@@ -350,7 +348,12 @@ class GenericExtractor:
         key = compare_key(paragraph)
         if not key or key != compare_key(self.description()):
             return False
+        # The raw text of an element holding the paragraph is at least about as long as its
+        # key and, unless it holds much more (scripts, markup white space), not far longer.
+        low, high = len(key) // 2, 4 * len(paragraph) + 1000
         for el in self.ctx.root.iter("p", "div", "h2", "h3", "span", "section"):
+            if not low <= len(el.text_content()) <= high:
+                continue
             if compare_key(element_text(el)) == key and placed_as_standfirst(el):
                 return True
         return False
@@ -379,8 +382,9 @@ class GenericExtractor:
     def extract(self, fetched_at: str | None = None, text_only: bool = False) -> Article:
         """Every field; raises :class:`ExtractionError` when the page holds no article text.
 
-        ``text_only`` skips the fields that do not shape the body (dates, section, tags,
-        canonical URL, related-link outlets); the body is the same either way."""
+        ``text_only`` skips the fields that do not shape the body (dates, tags, canonical URL,
+        related-link outlets); the section is read either way, as body lines that repeat it
+        are dropped, so the body is the same either way."""
         ctx = self.ctx
         title = self.title()
         image = self.image()

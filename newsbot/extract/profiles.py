@@ -87,10 +87,6 @@ class Profile:
                 return version
         return None
 
-    def is_article_url(self, url: str) -> bool:
-        """Whether ``url`` (canonical form) matches one of the article URL patterns."""
-        return any(p.search(url) for p in self.article_url)
-
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
     if value is None or value == "":
@@ -217,17 +213,6 @@ def next_page_selectors(outlet_id: str) -> list[str]:
     """Selectors for the next-page link of the outlet's listing pages; [] without a profile."""
     profile = profile_for(outlet_id)
     return list(profile.next_page) if profile else []
-
-
-def is_article_url(url: str, outlet_id: str | None = None) -> bool | None:
-    """Whether ``url`` looks like an article of its outlet per the profile's ``article_url``
-    patterns; None when no profile (or no pattern) can tell."""
-    from newsbot.urls import canonicalize_url
-
-    profile = profile_for(outlet_id) if outlet_id else profile_for_url(url)
-    if profile is None or not profile.article_url:
-        return None
-    return profile.is_article_url(canonicalize_url(url))
 
 
 # ---------------------------------------------------------------------------------------------

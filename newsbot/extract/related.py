@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
@@ -34,13 +33,12 @@ from newsbot.extract.vocab import (
     is_navigation_heading,
     is_related_heading,
     is_teaser_link_text,
+    vocab,
 )
 from newsbot.registry import Registry, load_registry
 from newsbot.text import clean_line, compare_key
-from newsbot.urls import canonicalize_url
+from newsbot.urls import absolute_url, canonicalize_url
 
-#: Substrings (NFC) at least one of which a page must contain for the generic rules to run.
-QUICK_MARKERS = ("আরও", "আরো", "সম্পর্কিত", "সংশ্লিষ্ট", "পড়তে পারেন", "পড়তে পারেন")
 #: English labels as element text (English editions of Bengali outlets).
 ENGLISH_MARKERS = (">Read more<", ">Read More<", ">Also read", ">Also Read", ">Read also",
                    ">Related<", ">Related news<", ">Related News<", ">Related stories<",
@@ -165,6 +163,22 @@ def element_text(el: etree._Element) -> str:
     return clean_line("".join(parts)) if parts else ""
 
 
+def remove_keeping_tail(el: etree._Element) -> None:
+    """Detach ``el`` and its subtree from its tree, keeping its tail text in place (a root
+    element is left alone)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
 def _ancestors(el: etree._Element) -> Iterator[etree._Element]:
     parent = el.getparent()
     while parent is not None:
@@ -186,13 +200,12 @@ def _links_in(el: etree._Element) -> list[etree._Element]:
 
 
 def _link_url(a: etree._Element, base_url: str) -> str | None:
+    """The link's absolute http(s) URL; None for an in-page or script link (a title without a
+    URL); "" for a link to skip (it does not parse, or it is not http(s))."""
     href = (a.get("href") or "").strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    url = urljoin(base_url, href)
-    if urlsplit(url).scheme not in ("http", "https"):
-        return None
-    return url
+    return absolute_url(base_url, href) or ""
 
 
 def _prose_chars(el: etree._Element) -> int:
@@ -242,7 +255,9 @@ def profile_related(
                 href = root.get("href")
             url = None
             if href and href.strip() and not href.strip().startswith(("#", "javascript:")):
-                url = urljoin(base_url, href.strip())
+                url = absolute_url(base_url, href)
+                if url is None:
+                    continue  # a link that does not parse (bad port, broken host)
             label = _first_text(item, rule.label) if rule.label else None
             if not title:
                 continue
@@ -378,6 +393,9 @@ def _card_entries(
                 continue
             if node in link_set:
                 url = _link_url(node, base_url)
+                if url == "":
+                    current = None
+                    continue
                 text = element_text(node) or clean_line(_img_alt(node))
                 key = canonicalize_url(url) if url else None
                 if key and key in by_url:
@@ -432,7 +450,7 @@ def generic_related(
     result = RelatedResult()
     if (
         html is not None
-        and not any(marker in html for marker in QUICK_MARKERS)
+        and not any(marker in html for marker in vocab().related_markers)
         and not any(marker in html for marker in ENGLISH_MARKERS)
         and not _BENGALI_REF_RE.search(html)
     ):
@@ -493,17 +511,4 @@ def merge(
 def remove_elements(elements: Iterable[etree._Element]) -> None:
     """Remove elements from their tree, keeping the text that follows each (its tail)."""
     for el in elements:
-        parent = el.getparent()
-        if parent is None:
-            continue
-        if hasattr(el, "drop_tree"):
-            el.drop_tree()
-        else:  # plain etree element
-            tail = el.tail
-            prev = el.getprevious()
-            if tail:
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
-            parent.remove(el)
+        remove_keeping_tail(el)

@@ -9,10 +9,16 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from newsbot.text import clean_line, compare_key
+from newsbot.text import clean_line, compare_key, nfc
 
 #: Longest text (characters) a heading or label may have.
 MAX_LABEL_CHARS = 48
+#: The characters ``str.isspace`` (and so regex ``\\s``) counts as white space.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_BENGALI_RE = re.compile("[\u0980-\u09ff]")
 
 
 @dataclass(frozen=True)
@@ -24,8 +30,9 @@ class Vocab:
     link_texts: frozenset[str]
     desks: frozenset[str]
     desk_suffixes: tuple[str, ...]
-    byline_prefixes: tuple[str, ...]
+    byline_prefix_re: re.Pattern[str]
     related_prefix_re: re.Pattern[str]
+    related_markers: tuple[str, ...]
 
 
 @functools.cache
@@ -44,11 +51,39 @@ def vocab() -> Vocab:
         link_texts=keys(data["navigation"]["link_texts"]),
         desks=keys(data["byline"]["desks"]),
         desk_suffixes=tuple(compare_key(v) for v in data["byline"]["desk_suffixes"]),
-        byline_prefixes=tuple(
-            sorted((clean_line(v) for v in data["byline"]["prefixes"]), key=len, reverse=True)
-        ),
+        byline_prefix_re=_byline_prefix_regex(data["byline"]["prefixes"]),
         related_prefix_re=_prefix_regex(data["related"]["headings"]),
+        related_markers=_markers(data["related"]["headings"]),
     )
+
+
+#: Bengali letters with nukta: NFC spells them base + U+09BC, older text as one code point.
+_NUKTA_LETTERS = {"\u09a1\u09bc": "\u09dc", "\u09a2\u09bc": "\u09dd", "\u09af\u09bc": "\u09df"}
+
+
+def _markers(phrases: list[str]) -> tuple[str, ...]:
+    """Substrings a page must contain to hold one of the Bengali ``phrases``: the longest word
+    of each, in NFC and with one-code-point nukta letters (য় ড় ঢ়)."""
+    out: set[str] = set()
+    for phrase in phrases:
+        words = [w for w in clean_line(phrase).rstrip(":ঃ ").split() if _BENGALI_RE.search(w)]
+        if not words:
+            continue
+        word = nfc(max(words, key=len))
+        out.add(word)
+        for decomposed, single in _NUKTA_LETTERS.items():
+            word = word.replace(decomposed, single)
+        out.add(word)
+    return tuple(sorted(out))
+
+
+def _byline_prefix_regex(prefixes: list[str]) -> re.Pattern[str]:
+    """``^prefix``: a word followed by a space, or a word and a colon (any space before it)."""
+    alternatives = []
+    for prefix in sorted({clean_line(p) for p in prefixes if p.strip()}, key=len, reverse=True):
+        word = prefix.rstrip(": ")
+        alternatives.append(re.escape(word) + (r"\s*:" if prefix.endswith(":") else r"(?= )"))
+    return re.compile(f"^(?:{'|'.join(alternatives)})")
 
 
 def _prefix_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -59,29 +94,38 @@ def _prefix_regex(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(rf"^(?:{body})(?=$|[\s:ঃ\-–—|»])[\s:ঃ\-–—|»]*(.*)$", re.S)
 
 
-_LABEL_TRIM = re.compile(r"^[\s:ঃ\-–—»«›‹>|•·]+|[\s:ঃ\-–—»«›‹>|•·.…]+$")
+#: Trimmed from the start of a label, and (with the dots) from its end.
+_LABEL_LEAD = WHITESPACE + ":ঃ-–—»«›‹>|•·"
+_LABEL_TAIL = _LABEL_LEAD + ".…"
+
+
+def _trim_label(text: str) -> str:
+    """``text`` without the delimiters around a label (linear: no regex backtracking)."""
+    return text.lstrip(_LABEL_LEAD).rstrip(_LABEL_TAIL)
 
 
 def _label_key(text: str) -> str:
     if not text or len(text) > MAX_LABEL_CHARS * 2:
         return ""
-    return compare_key(_LABEL_TRIM.sub("", text))
+    return compare_key(_trim_label(text))
+
+
+def _is_heading(text: str, keys: frozenset[str]) -> bool:
+    """Whether ``text`` is short enough for a heading and its key is one of ``keys``."""
+    if not text or len(text) > MAX_LABEL_CHARS * 2 or len(text.strip()) > MAX_LABEL_CHARS:
+        return False
+    key = _label_key(text)
+    return bool(key) and key in keys
 
 
 def is_related_heading(text: str) -> bool:
     """Whether ``text`` is a related-links heading ("আরও পড়ুন:", "এই বিভাগের আরও খবর", …)."""
-    if not text or len(text) > MAX_LABEL_CHARS * 2 or len(text.strip()) > MAX_LABEL_CHARS:
-        return False
-    key = _label_key(text)
-    return bool(key) and key in vocab().related
+    return _is_heading(text, vocab().related)
 
 
 def is_navigation_heading(text: str) -> bool:
     """Whether ``text`` heads a navigation widget ("সর্বশেষ", "সর্বাধিক পঠিত", "ট্রেন্ডিং", …)."""
-    if not text or len(text) > MAX_LABEL_CHARS * 2 or len(text.strip()) > MAX_LABEL_CHARS:
-        return False
-    key = _label_key(text)
-    return bool(key) and key in vocab().navigation
+    return _is_heading(text, vocab().navigation)
 
 
 def is_teaser_link_text(text: str) -> bool:
@@ -95,7 +139,7 @@ def strip_related_prefix(text: str) -> str | None:
     match = vocab().related_prefix_re.match(clean_line(text))
     if match is None:
         return None
-    return _LABEL_TRIM.sub("", match.group(1))
+    return _trim_label(match.group(1))
 
 
 def is_desk(name: str) -> bool:
@@ -111,9 +155,5 @@ def is_desk(name: str) -> bool:
 
 def strip_byline_prefix(name: str) -> str:
     """``name`` without a leading "লেখক:"/"By" and trailing punctuation."""
-    line = clean_line(name)
-    for prefix in vocab().byline_prefixes:
-        if line.startswith(prefix + " ") or (prefix.endswith(":") and line.startswith(prefix)):
-            line = line[len(prefix):].strip()
-            break
+    line = vocab().byline_prefix_re.sub("", clean_line(name), count=1)
     return line.strip(" ,;:|/-–—")

@@ -22,16 +22,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
 from newsbot.state import ArticleState, StateStore, store_for_crawler, utcnow
+from newsbot.urls import canonicalize_url
 
 DEFAULT_WINDOW_HOURS = 48.0
-
-
-def _canonical(url: str) -> str:
-    try:
-        from newsbot.urls import canonicalize_url
-    except ImportError:  # pragma: no cover - the project always has it
-        return url
-    return canonicalize_url(url)
+#: Stats key prefix of the per-outlet skip counts (``newsbot/refetch/skipped/<outlet_id>``).
+SKIPPED_PREFIX = "newsbot/refetch/skipped/"
 
 
 class RefetchMiddleware:
@@ -61,7 +56,7 @@ class RefetchMiddleware:
             return None
         if request.meta.get("newsbot_refetch"):
             return None
-        state = self.store.lookup_url(_canonical(request.url))
+        state = self.store.lookup_url(canonicalize_url(request.url))
         if state is None or not state.held:
             return None
         since = state.age_reference()
@@ -76,7 +71,7 @@ class RefetchMiddleware:
             return
         if self.stats is not None:
             self.stats.inc_value(self.stats_prefix + "skipped")
-            self.stats.inc_value(f"{self.stats_prefix}skipped/{state.outlet_id or 'unknown'}")
+            self.stats.inc_value(SKIPPED_PREFIX + (state.outlet_id or "unknown"))
         raise IgnoreRequest(
             f"newsbot refetch window: {state.canonical_url} already delivered and older than "
             f"{self.window.total_seconds() / 3600:g} h"
