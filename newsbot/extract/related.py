@@ -43,6 +43,9 @@ from newsbot.urls import absolute_url, canonicalize_url
 ENGLISH_MARKERS = (">Read more<", ">Read More<", ">Also read", ">Also Read", ">Read also",
                    ">Related<", ">Related news<", ">Related News<", ">Related stories<",
                    ">More news<", ">More News<")
+_ENGLISH_MARKER_RE = re.compile("|".join(map(re.escape, ENGLISH_MARKERS)))
+#: Signs found in any Bengali text (aa-kar, virama): without them no Bengali marker can occur.
+_BENGALI_SIGNS = ("\u09be", "\u09cd")
 #: Bengali letters written as numeric character references (legacy-charset pages).
 _BENGALI_REF_RE = re.compile(r"&#(?:24[3-9]\d|25[0-5]\d|[xX]0*9[89a-fA-F][0-9a-fA-F]);")
 #: Tags whose text never counts (and whose links are never related links).
@@ -439,6 +442,13 @@ def _img_alt(a: etree._Element) -> str:
     return ""
 
 
+def _has_bengali_marker(html: str) -> bool:
+    # One cheap look for Bengali script first: most pages of other languages stop there.
+    if not any(sign in html for sign in _BENGALI_SIGNS):
+        return False
+    return any(marker in html for marker in vocab().related_markers)
+
+
 def generic_related(
     root: etree._Element,
     base_url: str,
@@ -450,8 +460,8 @@ def generic_related(
     result = RelatedResult()
     if (
         html is not None
-        and not any(marker in html for marker in vocab().related_markers)
-        and not any(marker in html for marker in ENGLISH_MARKERS)
+        and not _has_bengali_marker(html)
+        and not _ENGLISH_MARKER_RE.search(html)
         and not _BENGALI_REF_RE.search(html)
     ):
         return result
