@@ -20,7 +20,6 @@ import hashlib
 import json
 import sqlite3
 import threading
-import unicodedata
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -34,6 +33,8 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
+from newsbot.text import clean_line
+
 DEFAULT_STATE_PATH = ".newsbot/state.sqlite3"
 DEFAULT_BACKEND = "newsbot.state.SQLiteStateStore"
 
@@ -41,15 +42,11 @@ DEFAULT_BACKEND = "newsbot.state.SQLiteStateStore"
 # -- fingerprints ---------------------------------------------------------------------------------
 
 
-def _norm(text: Any) -> str:
-    return " ".join(unicodedata.normalize("NFC", str(text or "")).split())
-
-
 def fingerprint(title: Any, body: Any) -> str:
     """Content fingerprint of an article: SHA-256 over its NFC, whitespace-collapsed title and
     body paragraphs (empty paragraphs ignored). ``body`` is a list of paragraphs or a string."""
     paragraphs = body.split("\n\n") if isinstance(body, str) else [str(p) for p in body or []]
-    content = [_norm(title), [p for p in (_norm(p) for p in paragraphs) if p]]
+    content = [clean_line(str(title or "")), [p for p in map(clean_line, paragraphs) if p]]
     blob = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
