@@ -8,7 +8,8 @@ Public API:
 * :func:`find_dates` -- separates the published and the updated date of a visible date block.
 * :func:`to_iso` -- ISO 8601 string with offset, seconds precision.
 
-All vocabulary lives in the module-level tables below. Input is NFC-normalised, zero-width
+All vocabulary lives in the data file ``newsbot/data/dates_bn.toml``, read once at import into
+the module-level tables below (entries NFC-normalised). Input is NFC-normalised, zero-width
 characters are dropped and Bengali digits are mapped to ASCII before matching. Bangla-calendar
 and Hijri dates (common on masthead lines) are removed before the Gregorian date is looked for.
 Garbage input gives ``None``; only an invalid ``default_tz`` raises (``ValueError``).
@@ -20,9 +21,10 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsbot.data import load_toml
 from newsbot.text import BN_DIGITS as text_BN_DIGITS
 from newsbot.text import ZERO_WIDTH as text_ZERO_WIDTH
 
@@ -51,150 +53,99 @@ MAX_INPUT_CHARS = 5000
 #: Bengali digits -> ASCII digits.
 BN_DIGITS: dict[str, str] = dict(zip(text_BN_DIGITS, "0123456789", strict=True))
 
-#: Other characters rewritten before matching (visarga is often typed as a colon: "প্রকাশঃ",
-#: "১০ঃ৩০"); dashes become ASCII hyphens.
-CHAR_MAP: dict[str, str] = {
-    "ঃ": ":",
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\uff1a": ":",
-}
-
 #: Zero-width and invisible characters removed before matching.
 ZERO_WIDTH: tuple[str, ...] = tuple(text_ZERO_WIDTH)
 
+_DATA_FILE = "dates_bn.toml"
+
+
+def _nfc_entry(value: Any) -> Any:
+    """A data-file entry NFC-normalised: strings, and the keys and items of tables and arrays."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc_entry(k): _nfc_entry(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc_entry(v) for v in value]
+    return value
+
+
+_VOCABULARY: dict[str, Any] = _nfc_entry(load_toml(_DATA_FILE))
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """A word list of the data file: the entries of all its table's arrays, in file order."""
+    return tuple(w for group in _VOCABULARY[name].values() for w in group)
+
+
+def _grouped(name: str) -> dict[str, str]:
+    """A table of arrays read as word -> name of the array it is in."""
+    return {w: group for group, words in _VOCABULARY[name].items() for w in words}
+
+
+#: Other characters rewritten before matching (visarga is often typed as a colon: "প্রকাশঃ",
+#: "১০ঃ৩০"); dashes become ASCII hyphens.
+CHAR_MAP: dict[str, str] = dict(_VOCABULARY["char_map"])
+
 #: Gregorian month names (Bengali spellings and variants, English names and abbreviations).
 MONTHS: dict[str, int] = {
-    # Bengali
-    "জানুয়ারি": 1, "জানুয়ারী": 1, "জানুআরি": 1,
-    "ফেব্রুয়ারি": 2, "ফেব্রুয়ারী": 2, "ফেব্রুআরি": 2, "ফেবরুয়ারি": 2,
-    "মার্চ": 3,
-    "এপ্রিল": 4,
-    "মে": 5,
-    "জুন": 6,
-    "জুলাই": 7, "জুলায়": 7,
-    "আগস্ট": 8, "আগষ্ট": 8, "অগাস্ট": 8, "অগস্ট": 8,
-    "সেপ্টেম্বর": 9, "সেপ্টেম্বার": 9, "সেপটেম্বর": 9, "সেপ্টেমবর": 9,
-    "অক্টোবর": 10, "অক্টোবার": 10, "অকটোবর": 10,
-    "নভেম্বর": 11, "নভেম্বার": 11, "নবেম্বর": 11, "নভেমবর": 11,
-    "ডিসেম্বর": 12, "ডিসেম্বার": 12, "ডিসেমবর": 12,
-    # English
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
-    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    name: int(number)
+    for script in _VOCABULARY["months"].values()
+    for number, names in script.items()
+    for name in names
 }
 
 #: Bangla-calendar month names: dates in these months are ignored.
-BANGLA_MONTHS: tuple[str, ...] = (
-    "বৈশাখ", "জ্যৈষ্ঠ", "জৈষ্ঠ", "জ্যৈষ্ঠ্য", "জৈষ্ঠ্য", "আষাঢ়", "শ্রাবণ", "শ্রাবন", "ভাদ্র",
-    "আশ্বিন", "কার্তিক", "কার্ত্তিক", "অগ্রহায়ণ", "অগ্রহায়ন", "অঘ্রাণ", "অঘ্রান", "পৌষ", "মাঘ",
-    "ফাল্গুন", "ফাগুন", "চৈত্র",
-)
+BANGLA_MONTHS: tuple[str, ...] = _words("bangla_months")
 
 #: Hijri month names: dates in these months are ignored.
-HIJRI_MONTHS: tuple[str, ...] = (
-    "মহররম", "মুহররম", "মুহাররম", "সফর", "রবিউল আউয়াল", "রবিউল আওয়াল", "রবিউস সানি",
-    "রবিউস সানী", "রবিউল সানি", "রবিউল আখির", "জমাদিউল আউয়াল", "জমাদিউল আওয়াল",
-    "জুমাদাল উলা", "জমাদিউস সানি", "জমাদিউস সানী", "জমাদিউল আখির", "জুমাদাল আখিরাহ",
-    "রজব", "শাবান", "শা'বান", "রমজান", "রমযান", "শাওয়াল", "জিলকদ", "জিলক্বদ", "যিলকদ",
-    "জিলহজ", "জিলহজ্জ", "যিলহজ",
-)
+HIJRI_MONTHS: tuple[str, ...] = _words("hijri_months")
 
 #: Era words that may follow a Bangla or Hijri year ("১৪৩৩ বঙ্গাব্দ").
-ERA_WORDS: tuple[str, ...] = ("বঙ্গাব্দ", "বাংলা", "হিজরি", "হিজরী", "হি.", "ব.")
+ERA_WORDS: tuple[str, ...] = _words("era_words")
 
 #: Weekday names (ignored).
-WEEKDAYS: tuple[str, ...] = (
-    "শনিবার", "রবিবার", "রোববার", "সোমবার", "মঙ্গলবার", "বুধবার", "বৃহস্পতিবার", "বিষ্যুদবার",
-    "শুক্রবার",
-    "saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "sat", "sun", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
-)
+WEEKDAYS: tuple[str, ...] = _words("weekdays")
 
 #: Ordinal endings after a day number ("২৮শে", "১লা", "২রা", "৪ঠা", "৫ই", "1st").
-DAY_SUFFIXES: tuple[str, ...] = ("শে", "লা", "রা", "ঠা", "ই", "st", "nd", "rd", "th")
+DAY_SUFFIXES: tuple[str, ...] = _words("day_suffixes")
 
 #: Time-of-day words -> (first hour moved to PM, last hour moved to PM, value for hour 12).
 #: "দুপুর ১:১৫" -> 13:15, "রাত ১১:০৫" -> 23:05, "রাত ১২:৩০" -> 00:30, "রাত ২:০০" -> 02:00.
 PERIODS: dict[str, tuple[int, int, int]] = {
-    "ভোর": (1, 0, 0), "ভোরে": (1, 0, 0),
-    "সকাল": (1, 0, 12), "সকালে": (1, 0, 12),
-    "দুপুর": (1, 6, 12), "দুপুরে": (1, 6, 12),
-    "বিকেল": (1, 11, 12), "বিকেলে": (1, 11, 12), "বিকাল": (1, 11, 12), "বিকালে": (1, 11, 12),
-    "সন্ধ্যা": (1, 11, 12), "সন্ধ্যায়": (1, 11, 12), "সন্ধা": (1, 11, 12), "সন্ধায়": (1, 11, 12),
-    "রাত": (6, 11, 0), "রাতে": (6, 11, 0), "মধ্যরাত": (6, 11, 0), "মধ্যরাতে": (6, 11, 0),
+    word: (first, last, twelve) for word, (first, last, twelve) in _VOCABULARY["periods"].items()
 }
 
 #: AM/PM markers in both scripts -> True for PM.
-AMPM: dict[str, bool] = {
-    "am": False, "a.m.": False, "a.m": False, "এএম": False, "এ.এম.": False, "এ. এম.": False,
-    "পূর্বাহ্ণ": False, "পূর্বাহ্ন": False,
-    "pm": True, "p.m.": True, "p.m": True, "পিএম": True, "পি.এম.": True, "পি. এম.": True,
-    "অপরাহ্ণ": True, "অপরাহ্ন": True,
-}
+AMPM: dict[str, bool] = {word: half == "pm" for word, half in _grouped("ampm").items()}
 
 #: Time-zone abbreviations -> offset in minutes (RFC 822 zones plus IST for Indian outlets).
-ZONE_ABBREVIATIONS: dict[str, int] = {
-    "Z": 0, "UT": 0, "UTC": 0, "GMT": 0,
-    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300,
-    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
-    "IST": 330,
-}
+ZONE_ABBREVIATIONS: dict[str, int] = dict(_VOCABULARY["zone_abbreviations"])
 
 #: Labels in front of a visible date -> which date they announce.
-LABELS: dict[str, str] = {
-    "প্রকাশ": "published", "প্রকাশিত": "published", "প্রকাশের সময়": "published",
-    "প্রকাশের তারিখ": "published", "প্রকাশকাল": "published", "আপলোড": "published",
-    "published": "published", "published on": "published", "first published": "published",
-    "posted": "published", "posted on": "published",
-    "আপডেট": "updated", "আপডেটেড": "updated", "সর্বশেষ আপডেট": "updated",
-    "হালনাগাদ": "updated", "সর্বশেষ হালনাগাদ": "updated",
-    "updated": "updated", "updated on": "updated", "last updated": "updated",
-    "modified": "updated", "last modified": "updated",
-}
+LABELS: dict[str, str] = _grouped("labels")
 
 #: Relative units -> ("seconds" | "months", amount per unit).
 RELATIVE_UNITS: dict[str, tuple[str, int]] = {
-    "সেকেন্ড": ("seconds", 1), "মিনিট": ("seconds", 60),
-    "ঘণ্টা": ("seconds", 3600), "ঘন্টা": ("seconds", 3600),
-    "দিন": ("seconds", 86400), "সপ্তাহ": ("seconds", 7 * 86400),
-    "মাস": ("months", 1), "বছর": ("months", 12),
-    "second": ("seconds", 1), "seconds": ("seconds", 1), "sec": ("seconds", 1),
-    "secs": ("seconds", 1), "minute": ("seconds", 60), "minutes": ("seconds", 60),
-    "min": ("seconds", 60), "mins": ("seconds", 60), "hour": ("seconds", 3600),
-    "hours": ("seconds", 3600), "hr": ("seconds", 3600), "hrs": ("seconds", 3600),
-    "day": ("seconds", 86400), "days": ("seconds", 86400),
-    "week": ("seconds", 7 * 86400), "weeks": ("seconds", 7 * 86400),
-    "month": ("months", 1), "months": ("months", 1),
-    "year": ("months", 12), "years": ("months", 12), "yr": ("months", 12), "yrs": ("months", 12),
+    word: (kind, amount)
+    for kind, units in _VOCABULARY["relative_units"].items()
+    for word, amount in units.items()
 }
 
 #: Words meaning "ago".
-AGO_WORDS: tuple[str, ...] = ("আগে", "পূর্বে", "ago")
+AGO_WORDS: tuple[str, ...] = _words("ago_words")
 
 #: Number words used in relative dates.
-NUMBER_WORDS: dict[str, int] = {
-    "এক": 1, "দুই": 2, "দু": 2, "তিন": 3, "চার": 4, "পাঁচ": 5, "ছয়": 6, "সাত": 7, "আট": 8,
-    "নয়": 9, "দশ": 10,
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}
+NUMBER_WORDS: dict[str, int] = dict(_VOCABULARY["number_words"])
 
 #: Day words -> offset in days from ``now`` ("গতকাল রাত ১১:০৫").
-DAY_WORDS: dict[str, int] = {
-    "আজ": 0, "আজকে": 0, "today": 0, "গতকাল": -1, "yesterday": -1,
-}
+DAY_WORDS: dict[str, int] = dict(_VOCABULARY["day_words"])
 
 #: Words meaning "just now".
-JUST_NOW_WORDS: tuple[str, ...] = ("এইমাত্র", "এই মাত্র", "just now")
-
-#: Country code -> default UTC offset of its outlets.
+JUST_NOW_WORDS: tuple[str, ...] = _words("just_now_words")
 
 #: IANA names usable even without a time-zone database.
-KNOWN_ZONES: dict[str, str] = {
-    "Asia/Dhaka": "+06:00", "Asia/Dacca": "+06:00",
-    "Asia/Kolkata": "+05:30", "Asia/Calcutta": "+05:30", "Etc/UTC": "+00:00",
-}
+KNOWN_ZONES: dict[str, str] = dict(_VOCABULARY["known_zones"])
 
 #: Accepted calendar years (rejects Bangla/Hijri years such as 1433 and 1448).
 YEAR_RANGE: tuple[int, int] = (1900, 2100)

@@ -142,6 +142,32 @@ def test_every_month_table_entry_parses(name, month):
     assert parse_date(f"7 {name} 2026").month == month
 
 
+def test_every_data_file_word_is_recognised():
+    """Each month, weekday and time-of-day entry of dates_bn.toml works in a simple sentence."""
+    from newsbot.data import load_toml
+
+    data = load_toml("dates_bn.toml")
+    months = [
+        (name, int(number))
+        for script in data["months"].values()
+        for number, names in script.items()
+        for name in names
+    ]
+    assert len(months) == len(MONTHS)
+    for name, month in months:
+        assert iso(f"২৮ {name} ২০২৬") == f"2026-{month:02d}-28T00:00:00+06:00", name
+        assert iso(f"{name} ২৮, ২০২৬") == f"2026-{month:02d}-28T00:00:00+06:00", name
+    for script in data["weekdays"].values():
+        for weekday in script:
+            assert iso(f"{weekday}, ২৮ নভেম্বর ২০২৬ ১০:৩০") == "2026-11-28T10:30:00+06:00", weekday
+            assert iso(f"{weekday.title()} 28 Nov 2026") == "2026-11-28T00:00:00+06:00", weekday
+    for period, (first_pm, last_pm, twelve) in data["periods"].items():
+        for hour in range(1, 13):
+            expected = twelve if hour == 12 else hour + 12 if first_pm <= hour <= last_pm else hour
+            got = parse_date(f"২৮ নভেম্বর ২০২৬, {period} {hour}:১৫")
+            assert (got.hour, got.minute) == (expected, 15), (period, hour)
+
+
 def test_precomposed_and_decomposed_input_agree():
     decomposed = "৫ জানু\u09af\u09bcারি ২০২৬"
     precomposed = "৫ জানু\u09dfারি ২০২৬"
