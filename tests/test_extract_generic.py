@@ -4,6 +4,7 @@ handling, on small hand-written pages."""
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import lxml.html
 import pytest
@@ -11,6 +12,7 @@ import trafilatura
 
 from newsbot.extract.generic import (
     MAX_HTML_CHARS,
+    _phrases,
     generic_body,
     generic_text,
     is_boilerplate_line,
@@ -219,3 +221,41 @@ def test_boilerplate_lines(line: str) -> None:
 ])
 def test_article_lines_are_kept(line: str) -> None:
     assert not is_boilerplate_line(line)
+
+
+def test_phrase_lists_are_well_formed_data() -> None:
+    # the word lists live in generic_phrases.toml: literal, lower-case NFC text, no repeats
+    data = _phrases()
+    assert {"label", "read_more", "credit", "agency", "copyright", "reading_time", "promo",
+            "social", "byline", "date"} <= set(data)
+    for table, lists in data.items():
+        for key, entries in lists.items():
+            where = f"{table}.{key}"
+            assert entries, where
+            assert len(entries) == len(set(entries)), where
+            for entry in entries:
+                assert entry == entry.strip() and entry, where
+                assert entry == entry.lower() == unicodedata.normalize("NFC", entry), entry
+                assert "  " not in entry, entry
+    assert all(" " not in w for w in data["date"]["words"])
+
+
+@pytest.mark.parametrize("line", [
+    "Kommentare abgeben",  # label
+    "Läs också: Regeringen föreslår nya regler",  # read-more prompt
+    "Source : AFP",  # credit prefix
+    "Foto: Michael Kappeler/dpa",  # agency after a slash
+    "5 min read",  # reading time
+    "Follow Jane Doe on Twitter",  # follow on platform
+    "Join our WhatsApp channel for updates",  # our + platform + call to action
+    "Von Anna Meier und Tom Berg",  # byline with a joiner
+    "Mis à jour le 12 mars 2024 à 10:30",  # date line, phrase split into words
+])
+def test_boilerplate_lines_from_each_phrase_table(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+def test_phrases_are_literal_text() -> None:
+    # a "." in an entry ("min.") is a dot, not any character
+    assert is_boilerplate_line("3 min. read")
+    assert not is_boilerplate_line("3 minx read")

@@ -25,9 +25,12 @@ from __future__ import annotations
 import bisect
 import collections
 import copy
+import functools
 import itertools
 import logging
 import re
+import tomllib
+from importlib import resources
 
 import lxml.html
 from lxml import etree
@@ -218,122 +221,84 @@ def _coverage(page_long_p: int, paras: list[str]) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Line-level boilerplate: short lines that are page furniture, in many languages
+# Line-level boilerplate: short lines that are page furniture, in many languages.
+# The words and phrases are data (generic_phrases.toml, literal text); the regex structure
+# around them (anchors, delimiters, numbers) is here.
 
 _I = re.IGNORECASE
+
+
+@functools.cache
+def _phrases() -> dict:
+    """The bundled phrase lists (``generic_phrases.toml``), read once."""
+    text = resources.files("newsbot.extract").joinpath("generic_phrases.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _words(table: str, key: str) -> list[str]:
+    return _phrases()[table][key]
+
+
+def _alt(table: str, key: str) -> str:
+    """A phrase list as a regex alternation (entries are literal text)."""
+    return "|".join(re.escape(p) for p in _words(table, key))
+
+
 # a whole line that is only a label
 _LABEL_LINE = re.compile(
-    r"^[■□▶►•*#]*\s*(?:advertisement|advertising|anzeige|werbung|publicidad|publicité|annonse|"
-    r"reklame?|article content|recommended(?: videos| for you| articles| stories)?|"
-    r"read more|read next|more|see also|also read|related(?: articles| stories| news| content)?|"
-    r"lesen sie (?:auch|mehr)|mehr zum thema|mehr dazu|ähnliche(?: artikel| themen)?|"
-    r"noticias? relacionadas?|te puede interesar|à lire aussi|lire aussi|les også|läs också|"
-    r"czytaj (?:więcej|także|też)|leia também|leggi anche|"
-    r"share(?: this(?: article| story)?)?|teilen|compartir|partager|del artikkelen|"
-    r"comments?|kommentar(?:e|er)?(?: abgeben)?|comentarios?|commentaires?|"
-    r"follow us|folgen sie uns|copy link|link kopieren|print|drucken|skip to (?:main )?content|"
-    r"zum inhalt springen|hauptinhalt|headline|embed|listen|listen to (?:this )?article|"
-    r"artikel anhören|vorlesen|関連記事|関連キーワード|関連ニュース|おすすめ情報|관련기사|"
-    r"相关新闻|分享|評論|评论|"
-    r"আরও পড়ুন|আরো পড়ুন|আরও খবর|আরো খবর|সম্পর্কিত খবর|সংশ্লিষ্ট খবর|এই বিভাগের আরও খবর|"
-    r"আরও পড়তে পারেন|আরো পড়তে পারেন|সম্পর্কিত বিষয়|লেখা|লেখক|लेखक|"
-    r"শেয়ার করুন|বিজ্ঞাপন|মন্তব্য|লিংক কপি করুন|ফলো করুন)\s*[:：.,!»>›→-]*$",
+    rf"^[■□▶►•*#]*\s*(?:{_alt('label', 'lines')})\s*[:：.,!»>›→-]*$",
     _I,
 )
 # a "read more" prompt followed by a headline
 _READ_MORE_PREFIX = re.compile(
-    r"^(?:>+\s*)?(?:(?:(?:read|see) (?:more|also|next)|also read|more|related|watch|"
-    r"lesen sie|mehr zum thema|mehr dazu|weiterlesen|auch interessant|"
-    r"lire aussi|à lire aussi|à voir aussi|les også|läs också|læs også|czytaj (?:więcej|także|też)|"
-    r"leia também|leggi anche|lee también|ver también|noticia relacionada|"
-    r"আরও পড়ুন|আরো পড়ুন|আরও দেখুন|আরও খবর|সম্পর্কিত খবর)\s*[:：|>»›→–—]|"
-    r"(?:read more|also read|lesen sie (?:auch|mehr)|à lire aussi|lire aussi|les også|läs också|"
-    r"læs også|czytaj (?:więcej|także|też)|leia também|leggi anche|lee también|"
-    r"te puede interesar|funda olunye udaba lapha|আরও পড়ুন|আরো পড়ুন)\s)",
+    rf"^(?:>+\s*)?(?:(?:{_alt('read_more', 'before_delimiter')})\s*[:：|>»›→–—]|"
+    rf"(?:{_alt('read_more', 'before_space')})\s)",
     _I,
 )
-_CREDIT_PREFIX = re.compile(
-    r"^\(?(?:photo|photos|foto|fotos|image|images|picture|pictures|bild|bilder|credit|credits|"
-    r"crédit|crédits|fotó|фото|ছবি|video|source|quelle|fuente|kilde|källa|kaynak|sumber|"
-    r"fonte|সূত্র)\s*(?::|：|ঃ)",
-    _I,
-)
+_CREDIT_PREFIX = re.compile(rf"^\(?(?:{_alt('credit', 'prefix_words')})\s*(?::|：|ঃ)", _I)
 # a caption: a line ending in a photo credit ("... ছবি: এএফপি", "... Photo: Reuters", "ফাইল ছবি")
 _CREDIT_SUFFIX = re.compile(
-    r"(?:^|[\s।.|(\[])(?:photo|photos|foto|fotos|image|bild|picture|фото|ছবি)\s*(?::|：|ঃ)\s*"
-    r"[^\s.!?।][^.!?।]{0,50}[)\]]?$|(?:ফাইল|প্রতীকী|সংগৃহীত) ছবি[)\]]?$|\bfile (?:photo|picture)$",
+    rf"(?:^|[\s।.|(\[])(?:{_alt('credit', 'suffix_words')})\s*(?::|：|ঃ)\s*"
+    rf"[^\s.!?।][^.!?।]{{0,50}}[)\]]?$|(?:{_alt('credit', 'caption_endings')})[)\]]?$|"
+    rf"\b(?:{_alt('credit', 'caption_ending_words')})$",
     _I,
 )
 _AGENCY_CREDIT = re.compile(
-    r"getty ?images|shutterstock|imago|picture[ -]alliance|/afp\b|/reuters\b|/ap\b|/dpa\b|"
-    r"/epa\b|\bafp via\b",
+    rf"{_alt('agency', 'names')}|/(?:{_alt('agency', 'after_slash')})\b|"
+    rf"\b(?:{_alt('agency', 'phrases')})\b",
     _I,
 )
 _COPYRIGHT_START = re.compile(r"^(?:<?\s*copyright|©|ⓒ|\(c\)\s)", _I)
-_COPYRIGHT_PHRASES = (
-    "all rights reserved", "alle rechte vorbehalten", "todos los derechos reservados",
-    "tous droits réservés", "সর্বস্বত্ব সংরক্ষিত",
-)
+# phrases of copyright lines (lower case)
+_COPYRIGHT_PHRASES = tuple(p.lower() for p in _words("copyright", "phrases"))
 _READING_TIME = re.compile(
-    r"^(?:lesedauer|lesezeit|reading time|temps de lecture|tiempo de lectura)?\s*:?\s*"
-    r"(?:\d+|ca\.? \d+)\s*(?:min\.?|minutes?|minuten|minutos)\s*"
-    r"(?:read|lesezeit|lesedauer|de lecture|de lectura)?$|"
-    r"^(?:lesedauer|lesezeit|reading time)\s*:",
+    rf"^(?:{_alt('reading_time', 'labels')})?\s*:?\s*"
+    rf"(?:\d+|ca\.? \d+)\s*(?:{_alt('reading_time', 'units')})\s*"
+    rf"(?:{_alt('reading_time', 'suffixes')})?$|"
+    rf"^(?:{_alt('reading_time', 'colon_labels')})\s*:",
     _I,
 )
 # phrases of newsletter, subscription, app, social-follow and comment prompts (lower case)
-_PROMO_PHRASES = (
-    "newsletter", "sign up", "signup", "sign-up", "subscribe", "subscription", "abonnier",
-    "abonnez", "suscrib", "suscríb", "suscripci", "whatsapp-kanal", "whatsapp kanal",
-    "whatsapp channel", "google news", "in your inbox", "follow us", "folgen sie uns",
-    "folge uns", "jetzt melden", "fehler gefunden", "support our journalism",
-    "support independent journalism", "unterstützen sie uns", "donate", "einloggen", "log in",
-    "sign in", "comment policy", "before commenting", "bookmark", "affiliate",
-    "earn a commission", "earn us a commission", "push-nachrichten", "e-paper", "our standards",
-    "trust principles", "সাবস্ক্রাইব", "ফলো করুন", "গুগল নিউজ", "নিউজলেটার", "অ্যাপ নামিয়ে নিন",
-    "অ্যাপ ডাউনলোড করুন",
-)
+_PROMO_PHRASES = tuple(p.lower() for p in _words("promo", "phrases"))
 # "our" next to a social platform: "join our Telegram channel", "আমাদের ফেসবুক পাতায়"
 _OUR_CHANNEL = re.compile(
-    r"(?:\bour|আমাদের)\W+(?:\S+\s+){0,3}(?:facebook|telegram|whatsapp|youtube|instagram|"
-    r"ফেসবুক|টেলিগ্রাম|হোয়াটসঅ্যাপ|ইউটিউব|ইনস্টাগ্রাম|ওয়েবসাইট)|"
-    r"(?:telegram|whatsapp|youtube|ফেসবুক|টেলিগ্রাম|হোয়াটসঅ্যাপ|ইউটিউব)\S*\s+(?:\S+\s+){0,3}"
-    r"(?:আমাদের সঙ্গে|আমাদের সাথে|with us)",
+    rf"(?:\bour|আমাদের)\W+(?:\S+\s+){{0,3}}(?:{_alt('social', 'platforms')})|"
+    rf"(?:{_alt('social', 'platforms_before_with_us')})\S*\s+(?:\S+\s+){{0,3}}"
+    rf"(?:{_alt('social', 'with_us')})",
     _I,
 )
 # ... and only with a call to action: "our readers spend hours on Facebook" is prose.
 _CALL_TO_ACTION = re.compile(
-    r"\b(?:follow|join|subscribe|like|download|stay)\b|"
-    r"ফলো|যুক্ত|যোগ দিন|সাবস্ক্রাইব|লাইক|ডাউনলোড|থাকুন|চোখ রাখুন",
+    rf"\b(?:{_alt('social', 'call_to_action_words')})\b|{_alt('social', 'call_to_action')}",
     _I,
 )
-_FOLLOW_ON = re.compile(r"follow .{1,40} on (?:twitter|facebook|instagram|x)\b", _I)
-_BYLINE = re.compile(
-    r"^(?:by|von|from|por|par|di|af|av|door|przez|written by|reported by|text|"
-    r"autor(?:in)?|author)\s*:?\s+(?=\w)",
-    _I,
-)
-_BYLINE_JOINERS = frozenset({"und", "and", "y", "et", "&", "e", "og", "och", "i", "u"})
+_FOLLOW_ON = re.compile(rf"follow .{{1,40}} on (?:{_alt('social', 'follow_on_platforms')})\b", _I)
+_BYLINE = re.compile(rf"^(?:{_alt('byline', 'prefixes')})\s*:?\s+(?=\w)", _I)
+_BYLINE_JOINERS = frozenset(w.lower() for w in _words("byline", "joiners"))
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*.{0,80}\(@\w+\)|pic\.twitter\.com/", _I)
 _HAS_WORDCHAR = re.compile(r"[^\W_]")
 # words that may stand next to the numbers of a date line
-_DATE_VOCABULARY = """
-    jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july
-    august september october november december januar februar märz mai juni juli oktober
-    dezember janvier février mars avril juin juillet août septembre octobre novembre décembre
-    enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
-    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
-    monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch
-    donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
-    lunes martes miércoles jueves viernes sábado domingo uhr am pm gmt utc cet cest est edt
-    jst ist bst updated published posted stand aktualisiert veröffentlicht publicado
-    actualizado publié modifié mis à jour le de del den der um at on of | • · , - – —
-    জানুয়ারি ফেব্রুয়ারি মার্চ এপ্রিল মে জুন জুলাই আগস্ট সেপ্টেম্বর অক্টোবর নভেম্বর ডিসেম্বর
-    শনিবার রবিবার সোমবার মঙ্গলবার বুধবার বৃহস্পতিবার শুক্রবার প্রকাশ প্রকাশিত আপডেট সময়
-    অপরাহ্ন পূর্বাহ্ন ভোর সকাল দুপুর বিকেল সন্ধ্যা রাত বঙ্গাব্দ
-    güncelleme uppdaterad publicerad oppdatert publisert
-"""
-_DATE_WORDS = frozenset(_DATE_VOCABULARY.split())
+_DATE_WORDS = frozenset(w.lower() for w in _words("date", "words"))
 _DIGIT = re.compile(r"\d")
 _DATE_TOKEN = re.compile(r"^\d{1,4}(?:[./:\-–]\d{1,4}){0,2}(?:\.|h|am|pm|uhr)?$", _I)
 # a tag; script, style and iframe elements go with their content (see _strip_tags)
