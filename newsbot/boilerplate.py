@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -24,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from newsbot.fileio import write_atomic
 from newsbot.text import (
     SENTENCE_END,
     ZERO_WIDTH,
@@ -417,16 +417,8 @@ class TemplateStore:
         """Write the state to ``path`` atomically (a temporary file renamed over it)."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.to_json(), fh, ensure_ascii=False, separators=(",", ":"))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        data = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        write_atomic(target, data.encode("utf-8"))
         self.changed = 0
 
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from newsbot.fileio import fsync_dir, write_atomic
 from newsbot.state import FeedRecord, fingerprint
 
 logger = logging.getLogger(__name__)
@@ -85,31 +86,6 @@ class SpoolEntry:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known.pop("spool_dir", None)
         return cls(**known, spool_dir=spool_dir)
-
-
-def fsync_dir(path: Path) -> None:
-    """Sync a directory, so renames in it survive a crash (best effort)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new content, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def file_digest(path: Path) -> tuple[int, str]:

@@ -22,7 +22,8 @@ from scrapy.settings import BaseSettings
 from w3lib.url import file_uri_to_path
 
 from newsbot.delivery.errors import DeliveryError, FeedConfigError
-from newsbot.delivery.spool import GZIP_MAGIC, SpoolEntry, file_digest, fsync_dir
+from newsbot.delivery.spool import GZIP_MAGIC, SpoolEntry, file_digest
+from newsbot.fileio import fsync_dir
 
 #: Object metadata key holding the SHA-256 of the uploaded bytes (to recognise a finished upload).
 SHA_METADATA = "newsbot-sha256"

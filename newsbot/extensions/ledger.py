@@ -15,9 +15,10 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from newsbot.delivery.spool import write_atomic
+from newsbot.delivery.spool import DEFAULT_SPOOL_DIR
 from newsbot.delivery.uri import uri_params_for
 from newsbot.drops import drop_reason, drop_stat
+from newsbot.fileio import write_atomic
 from newsbot.signals import page_dropped
 
 logger = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ class DropLedger:
     @property
     def _partial(self) -> Path:
         assert self.path is not None
-        spool = Path(self.crawler.settings.get("NEWSBOT_SPOOL_DIR") or ".newsbot/spool")
+        spool = Path(self.crawler.settings.get("NEWSBOT_SPOOL_DIR") or DEFAULT_SPOOL_DIR)
         return spool / "rejects" / f"{os.getpid()}-{self.path.name}.part"
 
     def spider_closed(self, spider: Any, reason: str) -> None:

@@ -44,12 +44,12 @@ from scrapy.logformatter import ITEMERRORMSG, SPIDERERRORMSG
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from newsbot.delivery.context import DeliveryContext
-from newsbot.delivery.spool import write_atomic
 from newsbot.delivery.targets import FileTarget, S3Target, make_target
 from newsbot.delivery.uri import run_started, uri_params_for
 from newsbot.drops import DROP_STATS_PREFIX
 from newsbot.exitcodes import DESCRIPTIONS, ExitCode, pick
 from newsbot.extensions.canary import CanaryExtension
+from newsbot.fileio import write_atomic
 
 logger = logging.getLogger(__name__)
 

@@ -189,9 +189,9 @@ class BnWorldSpider(scrapy.Spider):
             self.drop(response, "offsite")
             return
         self.crawler.stats.inc_value("newsbot/pages/listing")
+        # Both helpers keep only links of this (selected) outlet.
         for url in listing_article_links(response, outlet.id):
-            if self._outlet_of(url):
-                yield self._request(url, ARTICLE, hops=0)
+            yield self._request(url, ARTICLE, hops=0)
         page = response.meta.get("newsbot_page", 1)
         if page < self.max_listing_pages:
             for url in next_page_links(response, outlet.id)[:1]:
