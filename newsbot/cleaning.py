@@ -15,9 +15,10 @@ import functools
 import json
 import sys
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from newsbot import clock
 
 # Module path -> priority; lower runs first. Validation comes before language detection so that
 # langdetect (the costly step) never runs on an item that is dropped anyway.
@@ -182,7 +183,7 @@ def read_article(path: str | Path, url: str | None = None) -> Any:
 
         article = read_plain_page(data.decode("utf-8-sig", errors="replace"), page_url)
     if not article.fetched_at:
-        article.fetched_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        article.fetched_at = clock.now().isoformat()
     return article
 
 

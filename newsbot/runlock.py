@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+
+from newsbot import clock
 
 DEFAULT_LOCK_PATH = ".newsbot/run.lock"
 
@@ -60,7 +61,7 @@ class RunLock:
         except BaseException:
             os.close(fd)
             raise
-        started = datetime.now(UTC).isoformat(timespec="seconds")
+        started = clock.now().isoformat()
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {started}\n".encode(), 0)
         self._fd = fd

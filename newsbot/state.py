@@ -33,6 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
+from newsbot import clock
 from newsbot.text import clean_line
 
 DEFAULT_STATE_PATH = ".newsbot/state.sqlite3"
@@ -49,11 +50,6 @@ def fingerprint(title: Any, body: Any) -> str:
     content = [clean_line(str(title or "")), [p for p in map(clean_line, paragraphs) if p]]
     blob = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC, whole seconds."""
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -362,7 +358,7 @@ class SQLiteStateStore(StateStore):
         published: str | None = None,
         when: datetime | None = None,
     ) -> None:
-        now = _iso(when or utcnow())
+        now = _iso(when or clock.now())
         with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO articles (canonical_url, url, outlet_id, fingerprint, published,"
@@ -396,7 +392,7 @@ class SQLiteStateStore(StateStore):
         target: str,
         when: datetime | None = None,
     ) -> int:
-        now = _iso(when or utcnow())
+        now = _iso(when or clock.now())
         count = 0
         with self._lock, self._db:
             for r in records:
@@ -522,8 +518,8 @@ class SQLiteStateStore(StateStore):
         return RunRecord(
             run_id=row["run_id"],
             spider=row["spider"],
-            started_at=parse_time(row["started_at"]) or utcnow(),
-            finished_at=parse_time(row["finished_at"]) or utcnow(),
+            started_at=parse_time(row["started_at"]) or clock.now(),
+            finished_at=parse_time(row["finished_at"]) or clock.now(),
             finish_reason=row["finish_reason"],
             exit_code=row["exit_code"],
             outlets=outlets,

@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
-from newsbot import runlock
+from newsbot import clock, runlock
 from newsbot.delivery.errors import DeliveryError
 from newsbot.delivery.spool import (
     DEFAULT_SPOOL_DIR,
@@ -33,7 +33,7 @@ from newsbot.delivery.spool import (
     read_feed_records,
 )
 from newsbot.delivery.targets import S3Config, S3Target, Target, make_target
-from newsbot.state import StateStore, open_store, store_for_crawler, utcnow
+from newsbot.state import StateStore, open_store, store_for_crawler
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ class DeliveryContext:
                 self._failed.setdefault(key, str(exc))
             raise
         if readable:
-            self.store.mark_delivered(entry.id, records, target=entry.uri, when=utcnow())
+            self.store.mark_delivered(entry.id, records, target=entry.uri, when=clock.now())
         else:
             logger.warning(
                 "Feed format %r cannot be read back; articles in %s are not marked delivered",

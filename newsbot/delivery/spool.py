@@ -22,10 +22,11 @@ import os
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from newsbot import clock
 from newsbot.fileio import fsync_dir, write_atomic
 from newsbot.state import FeedRecord, fingerprint
 
@@ -122,7 +123,7 @@ class Spool:
     ) -> SpoolEntry:
         """A new, unsealed entry for a feed going to ``uri`` (its data file is not opened)."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        now = datetime.now(UTC)
+        now = clock.now()
         entry_id = (
             f"{now:%Y%m%dT%H%M%S}{now.microsecond:06d}Z-{os.getpid()}-{next(_counter):04d}"
             f"-{secrets.token_hex(2)}"
@@ -203,7 +204,7 @@ class Spool:
         files without a manifest (left by a removal that was cut short) are deleted.
         """
         removed = []
-        now = datetime.now(UTC)
+        now = clock.now()
         entries = self.entries()
         if exclusive:
             named = {e.data_path.name for e in entries}

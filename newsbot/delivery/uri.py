@@ -30,6 +30,8 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
+from newsbot import clock
+
 #: The placeholders that make each batch's URI distinct.
 BATCH_PLACEHOLDER = re.compile(r"%\((?:batch_time|batch_id|batch)\)")
 
@@ -39,10 +41,10 @@ _RUN_STARTS: weakref.WeakKeyDictionary[Crawler, datetime] = weakref.WeakKeyDicti
 def run_started(crawler: Crawler | None) -> datetime:
     """The UTC time this crawler's run started, to the second (fixed on first use)."""
     if crawler is None:
-        return datetime.now(UTC).replace(microsecond=0)
+        return clock.now()
     started = _RUN_STARTS.get(crawler)
     if started is None:
-        started = datetime.now(UTC).replace(microsecond=0)
+        started = clock.now()
         _RUN_STARTS[crawler] = started
     return started
 

@@ -33,9 +33,10 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsbot import clock
 from newsbot.delivery.uri import run_started, stamp_of
 from newsbot.middlewares.refetch import SKIPPED_PREFIX
-from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler, utcnow
+from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler
 
 logger = logging.getLogger(__name__)
 
@@ -302,7 +303,7 @@ class CanaryExtension:
             run_id=f"{spider.name}-{stamp_of(started)}",
             spider=spider.name,
             started_at=started,
-            finished_at=utcnow(),
+            finished_at=clock.now(),
             finish_reason=reason,
             outlets=list(current.values()),
         )

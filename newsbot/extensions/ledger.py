@@ -7,7 +7,6 @@ import contextlib
 import json
 import logging
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,6 +14,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from newsbot import clock
 from newsbot.delivery.spool import DEFAULT_SPOOL_DIR
 from newsbot.delivery.uri import uri_params_for
 from newsbot.drops import drop_reason, drop_stat
@@ -83,7 +83,7 @@ class DropLedger:
         if not self.write_rejects or reason in self.skip or self.path is None:
             return
         line = {"reason": reason, "detail": detail or None, "url": url, **fields}
-        line["dropped_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        line["dropped_at"] = clock.now().isoformat()
         self._open().write(json.dumps(line, ensure_ascii=False) + "\n")
         self.written += 1
 

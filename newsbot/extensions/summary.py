@@ -32,7 +32,7 @@ import logging
 import re
 import weakref
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from scrapy.extensions.feedexport import apply_uri_params
 from scrapy.logformatter import ITEMERRORMSG, SPIDERERRORMSG
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from newsbot import clock
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.targets import FileTarget, S3Target, make_target
 from newsbot.delivery.uri import run_started, uri_params_for
@@ -127,7 +128,7 @@ class SummaryExtension:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.settings = crawler.settings
-        self.started = datetime.now(UTC)
+        self.started = clock.now()
         self.outlets: dict[str, dict[str, Any]] = defaultdict(
             lambda: {"scraped": 0, "new": 0, "revised": 0, "dropped": Counter()}
         )
@@ -147,7 +148,7 @@ class SummaryExtension:
     # -- counting --------------------------------------------------------------------------------
 
     def spider_opened(self, spider: Spider) -> None:
-        self.started = datetime.now(UTC)
+        self.started = clock.now()
         run_started(self.crawler)
         self.counter = CallbackErrorCounter(spider.name)
         logging.getLogger().addHandler(self.counter)
@@ -189,7 +190,7 @@ class SummaryExtension:
     ) -> dict[str, Any]:
         """The summary dict (see the module docstring)."""
         stats = self.crawler.stats.get_stats()
-        finished = datetime.now(UTC)
+        finished = clock.now()
         cut = len(DROP_STATS_PREFIX)
         drops = {k[cut:]: v for k, v in stats.items() if k.startswith(DROP_STATS_PREFIX)}
         exceptions = {

@@ -20,12 +20,12 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import lxml.html
 from parsel import Selector
 
+from newsbot import clock
 from newsbot.dates import find_dates, parse_date, to_iso
 from newsbot.extract.body import (
     MAX_DATE_LINE_CHARS,
@@ -120,7 +120,7 @@ def build_context(
 
 
 def _now_utc() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    return clock.now().isoformat()
 
 
 def _first(values: list[str]) -> str:

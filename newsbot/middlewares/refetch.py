@@ -21,7 +21,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
-from newsbot.state import ArticleState, StateStore, store_for_crawler, utcnow
+from newsbot import clock
+from newsbot.state import ArticleState, StateStore, store_for_crawler
 from newsbot.urls import canonicalize_url
 
 DEFAULT_WINDOW_HOURS = 48.0
@@ -60,7 +61,7 @@ class RefetchMiddleware:
         if state is None or not state.held:
             return None
         since = state.age_reference()
-        if since is None or (now or utcnow()) - since < self.window:
+        if since is None or (now or clock.now()) - since < self.window:
             return None
         return state
 

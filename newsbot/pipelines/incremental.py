@@ -26,9 +26,10 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from newsbot import clock
 from newsbot.drops import Drop
 from newsbot.pipelines.base import CountingPipeline
-from newsbot.state import StateStore, fingerprint, open_store, store_for_crawler, utcnow
+from newsbot.state import StateStore, fingerprint, open_store, store_for_crawler
 
 
 class IncrementalPipeline(CountingPipeline):
@@ -74,7 +75,7 @@ class IncrementalPipeline(CountingPipeline):
             url=adapter.get("url"),
             outlet_id=adapter.get("outlet_id"),
             published=adapter.get("published"),
-            when=utcnow(),
+            when=clock.now(),
         )
         latest = known.latest() if known is not None else None
         if self.enabled and latest is not None and latest.fingerprint == fp:

@@ -158,7 +158,9 @@ def foreign_urls(web: SampleWeb | None = None) -> dict[str, str]:
 
 
 def start_urls(web: SampleWeb | None = None) -> dict[str, list[str]]:
-    """Outlet -> its world listing plus feeds/sitemaps (dated sitemaps for 2026-11-28)."""
+    """Outlet -> its world listing plus feeds/sitemaps (dated sitemaps for the day before the
+    content's anchor day, moved like the articles' dates)."""
     web = _web(web)
-    return {s.id: [s.listing] + [f.url.replace("{YYYY-MM-DD}", "2026-11-28") for f in s.feeds]
+    day = web.when("2026-11-28T12:00:00+00:00")[:10]
+    return {s.id: [s.listing] + [f.url.replace("{YYYY-MM-DD}", day) for f in s.feeds]
             for s in web.sites.values()}

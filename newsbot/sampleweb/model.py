@@ -14,12 +14,20 @@ import os
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from newsbot import clock
+
+# The content files' dates are written as seen from this instant. At load they move by the time
+# between it and newsbot's clock (whole minutes), so every article keeps its age: a crawl sees the
+# same relative dates on any day, and tests control them through the clock.
+ANCHOR = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
 
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _BBC = "bcdfghjklmnpqrstvwxyz0123456789"
@@ -131,6 +139,11 @@ class SampleWeb:
     articles: dict[str, Article]
     subsections: dict[str, str]
     odd: dict[str, dict[str, str]]
+    shift: timedelta = timedelta(0)  # how far the content's dates were moved (see ANCHOR)
+
+    def when(self, value: str) -> str:
+        """A fixed content time (e.g. a fallback date) moved like the articles' dates."""
+        return shift_iso(value, self.shift) or ""
 
     def site_articles(self, outlet: str, lang: str | None = "bn") -> list[Article]:
         """Articles of ``outlet`` in content order (only language ``lang`` unless None)."""
@@ -204,12 +217,25 @@ def _load_content(folder: Traversable) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _article(outlet: str, raw: dict[str, Any]) -> Article:
+def clock_shift() -> timedelta:
+    """How far the content's dates move: from :data:`ANCHOR` to now, in whole minutes."""
+    return timedelta(minutes=(clock.now() - ANCHOR) // timedelta(minutes=1))
+
+
+def shift_iso(value: str | None, shift: timedelta) -> str | None:
+    """An ISO 8601 time of the content moved by ``shift`` (its UTC offset kept)."""
+    if not value:
+        return value
+    return (datetime.fromisoformat(value) + shift).isoformat()
+
+
+def _article(outlet: str, raw: dict[str, Any], shift: timedelta) -> Article:
     raw = _nfc(raw)
     return Article(
         outlet=outlet, key=raw["key"], lang=raw.get("lang") or "bn", title=raw["title"],
         summary=raw.get("summary") or "", body=list(raw.get("body") or []),
-        published=raw["published"], updated=raw.get("updated"),
+        published=shift_iso(raw["published"], shift) or "",
+        updated=shift_iso(raw.get("updated"), shift),
         authors=list(raw.get("authors") or []), desk=raw.get("desk"),
         section=raw.get("section"), tags=list(raw.get("tags") or []),
         image_caption=raw.get("image_caption"), related=list(raw.get("related") or []),
@@ -221,6 +247,8 @@ def _article(outlet: str, raw: dict[str, Any]) -> Article:
 @lru_cache(maxsize=4)
 def load(content_dir: str | None = None) -> SampleWeb:
     """Load ``sites.toml`` and every ``content/*.json`` (cached; ``load.cache_clear()`` re-reads).
+
+    Dates are moved from :data:`ANCHOR` to newsbot's clock at the time of loading.
 
     ``content_dir`` (or the environment variable ``NEWSBOT_SAMPLEWEB_CONTENT``) reads the content
     JSON from another folder instead of the package's own.
@@ -237,12 +265,13 @@ def load(content_dir: str | None = None) -> SampleWeb:
         spec["robots_disallow"] = tuple(spec.get("robots_disallow", []))
         sites[oid] = Site(id=oid, **spec)
     articles: dict[str, Article] = {}
+    shift = clock_shift()
     for oid, data in _load_content(folder).items():
         if oid not in sites:
             continue
         for raw in data.get("articles", []):
             try:
-                art = _article(oid, raw)
+                art = _article(oid, raw, shift)
             except KeyError:  # incomplete entry
                 continue
             site = sites[oid]
@@ -250,7 +279,7 @@ def load(content_dir: str | None = None) -> SampleWeb:
             art.url = article_url(site, art, table["subsections"])
             articles[art.ref] = art
     return SampleWeb(sites=sites, articles=articles, subsections=table["subsections"],
-                     odd=table["odd"])
+                     odd=table["odd"], shift=shift)
 
 
 # ---------------------------------------------------------------- URLs of non-article pages

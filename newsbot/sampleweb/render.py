@@ -438,7 +438,7 @@ def render_rss(web: SampleWeb, site: Site, feed_url: str, links: dict[str, str])
         "rss_item", "bn", title=e(a.title), link=e(links.get(a.ref, a.url)), guid=e(a.url),
         description=e(a.summary), pubdate=_rfc822(a.published), category=e(a.section or ""),
         author=e(", ".join(a.authors) or a.desk or "")) for a in arts)
-    newest = _rfc822(arts[0].published) if arts else _rfc822("2026-11-29T00:00:00+00:00")
+    newest = _rfc822(arts[0].published) if arts else _rfc822(web.when("2026-11-29T00:00:00+00:00"))
     return tpl.page("rss.xml").safe_substitute(
         title=e(site.name_bn), link=e(site.listing), self_url=e(feed_url), items=items,
         build_date=newest)

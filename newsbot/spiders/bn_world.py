@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import scrapy
@@ -18,6 +18,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot import clock
 from newsbot.dates import tzinfo_for
 from newsbot.discovery import (
     article_url_matches,
@@ -129,7 +130,7 @@ class BnWorldSpider(scrapy.Spider):
             yield from outlet.start_points(self._sitemap_days(outlet))
 
     def _sitemap_days(self, outlet: Outlet) -> list[date]:
-        today = datetime.now(tzinfo_for(outlet.timezone)).date()
+        today = clock.today(tzinfo_for(outlet.timezone))
         return [today - timedelta(days=n) for n in range(max(1, self.sitemap_days))]
 
     def _request(self, url: str, kind: str, hops: int, page: int = 1) -> Request:
