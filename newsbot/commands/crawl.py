@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from newsbot.delivery.errors import FeedConfigError
 from newsbot.exitcodes import ExitCode, describe
 from newsbot.extensions.summary import exit_code_from_stats, summary_of
-from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
+from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +51,11 @@ class Command(ScrapyCrawlCommand):
         try:
             lock.acquire()
         except LockHeld as exc:
-            message = f"newsbot: {exc}; not starting a second run"
+            stale_after = self.settings.getfloat("NEWSBOT_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
+            self.exitcode, message = refusal(exc, stale_after, "not starting a second run")
             logger.error(message)
             if not logging.getLogger().handlers:
                 print(message, file=sys.stderr)
-            self.exitcode = ExitCode.LOCK_HELD
             return
         try:
             self.exitcode = self._crawl(args[0], opts)

@@ -19,7 +19,7 @@ from scrapy.utils.project import get_project_settings
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import FeedConfigError
 from newsbot.exitcodes import ExitCode, describe
-from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
+from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
 from newsbot.state import open_store
 
 logger = logging.getLogger("newsbot.deliver")
@@ -30,6 +30,8 @@ DELIVER_EXIT_CODES = (
     ExitCode.DELIVERY_FAILED,
     ExitCode.LOCK_HELD,
     ExitCode.CONFIG_ERROR,
+    ExitCode.STATE_BROKEN,
+    ExitCode.LOCK_STALE,
 )
 
 
@@ -49,8 +51,10 @@ def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
     try:
         lock.acquire()
     except LockHeld as exc:
-        logger.error("%s; not delivering now (exit code %d)", exc, ExitCode.LOCK_HELD)
-        return ExitCode.LOCK_HELD
+        stale_after = settings.getfloat("NEWSBOT_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
+        code, message = refusal(exc, stale_after, "not delivering now")
+        logger.error("%s (exit code %d)", message, code)
+        return code
     try:
         if list_only:
             for entry in DeliveryContext(settings).spool.entries():

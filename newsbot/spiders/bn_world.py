@@ -71,6 +71,8 @@ class BnWorldSpider(scrapy.Spider):
         self._outlet_arg = _split_arg(outlets)
         self._start_url_arg = _split_arg(start_urls)
         self._emitted: set[str] = set()
+        self._queued: dict[str, int] = {}  # article requests per outlet
+        self._capped: set[tuple[str, str]] = set()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -112,6 +114,9 @@ class BnWorldSpider(scrapy.Spider):
         self.max_listing_pages = settings.getint("NEWSBOT_MAX_LISTING_PAGES", 3)
         self.follow_related = settings.getbool("NEWSBOT_FOLLOW_RELATED", True)
         self.sitemap_days = settings.getint("NEWSBOT_SITEMAP_DAYS", 2)
+        self.sitemap_max_depth = settings.getint("NEWSBOT_SITEMAP_MAX_DEPTH", 2)
+        self.max_urls_per_sitemap = settings.getint("NEWSBOT_MAX_URLS_PER_SITEMAP", 2000)
+        self.max_articles_per_outlet = settings.getint("NEWSBOT_MAX_ARTICLES_PER_OUTLET", 3000)
 
     # -- start -------------------------------------------------------------------------------
 
@@ -133,15 +138,37 @@ class BnWorldSpider(scrapy.Spider):
         today = clock.today(tzinfo_for(outlet.timezone))
         return [today - timedelta(days=n) for n in range(max(1, self.sitemap_days))]
 
-    def _request(self, url: str, kind: str, hops: int, page: int = 1) -> Request:
+    def _request(
+        self, url: str, kind: str, hops: int, page: int = 1, depth: int = 0
+    ) -> Request:
         if kind == ARTICLE:
             url = canonicalize_url(url)
-        return Request(
-            url,
-            callback=self.parse,
-            errback=self.on_error,
-            meta={"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page},
-        )
+        meta = {"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page}
+        if depth:
+            meta["newsbot_sitemap_depth"] = depth
+        return Request(url, callback=self.parse, errback=self.on_error, meta=meta)
+
+    def _articles(self, urls: Iterable[str], hops: int) -> Iterator[Request]:
+        """Article requests for ``urls`` (of crawled outlets), at most
+        ``NEWSBOT_MAX_ARTICLES_PER_OUTLET`` per outlet in the run."""
+        for url in urls:
+            outlet = self._outlet_of(url)
+            if outlet is None:
+                continue
+            queued = self._queued.get(outlet.id, 0)
+            if queued >= self.max_articles_per_outlet:
+                self._cap("outlet_articles", outlet.id, self.max_articles_per_outlet)
+                continue
+            self._queued[outlet.id] = queued + 1
+            yield self._request(url, ARTICLE, hops=hops)
+
+    def _cap(self, what: str, where: str, limit: int, count: int = 1) -> None:
+        """Count URLs left out by a run bound; warn once per bound and place."""
+        self.crawler.stats.inc_value(f"newsbot/capped/{what}", count)
+        if (what, where) not in self._capped:
+            self._capped.add((what, where))
+            self.logger.warning("Run bound reached (%s = %d) at %s; the rest is left out",
+                                what, limit, where)
 
     # -- routing -----------------------------------------------------------------------------
 
@@ -176,12 +203,18 @@ class BnWorldSpider(scrapy.Spider):
         if entries is None:
             self.drop(response, "bad_feed")
             return
-        for url in child_sitemaps:
-            if self._outlet_of(url):
-                yield self._request(url, SITEMAP, hops=0)
-        for url in entries:
-            if self._outlet_of(url):
-                yield self._request(url, ARTICLE, hops=0)
+        depth = response.meta.get("newsbot_sitemap_depth", 0)
+        children = [url for url in child_sitemaps if self._outlet_of(url)]
+        if children and depth >= self.sitemap_max_depth:
+            self._cap("sitemap_depth", response.url, self.sitemap_max_depth, len(children))
+            children = []
+        for url in children:
+            yield self._request(url, SITEMAP, hops=0, depth=depth + 1)
+        limit = self.max_urls_per_sitemap
+        if len(entries) > limit:
+            self._cap("sitemap_urls", response.url, limit, len(entries) - limit)
+            entries = entries[:limit]
+        yield from self._articles(entries, hops=0)
 
     def parse_listing(self, response: TextResponse) -> Iterator[Request]:
         """A section listing: its article links, and the next page up to the set bound."""
@@ -191,8 +224,7 @@ class BnWorldSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("newsbot/pages/listing")
         # Both helpers keep only links of this (selected) outlet.
-        for url in listing_article_links(response, outlet.id):
-            yield self._request(url, ARTICLE, hops=0)
+        yield from self._articles(listing_article_links(response, outlet.id), hops=0)
         page = response.meta.get("newsbot_page", 1)
         if page < self.max_listing_pages:
             for url in next_page_links(response, outlet.id)[:1]:
@@ -221,11 +253,13 @@ class BnWorldSpider(scrapy.Spider):
         """Requests for the article's related links to other articles of the crawled outlets."""
         if not self.follow_related or hops >= 1:
             return
+        urls = []
         for link in article.related_links:
             url = link.get("url")
             outlet = self._outlet_of(url) if url else None
             if outlet and article_url_matches(url, outlet.id):
-                yield self._request(url, ARTICLE, hops=hops + 1)
+                urls.append(url)
+        yield from self._articles(urls, hops=hops + 1)
 
     # -- accounting --------------------------------------------------------------------------
 
