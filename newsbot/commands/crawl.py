@@ -25,6 +25,7 @@ from newsbot.delivery.errors import FeedConfigError
 from newsbot.exitcodes import ExitCode, describe
 from newsbot.extensions.summary import exit_code_from_stats, summary_of
 from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
+from newsbot.stateguard import StateBroken, check_state
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,14 @@ class Command(ScrapyCrawlCommand):
                 print(message, file=sys.stderr)
             return
         try:
+            try:
+                check_state(self.settings)
+            except StateBroken as exc:
+                logger.error("newsbot: %s", exc)
+                if not logging.getLogger().handlers:
+                    print(f"newsbot: {exc}", file=sys.stderr)
+                self.exitcode = ExitCode.STATE_BROKEN
+                return
             self.exitcode = self._crawl(args[0], opts)
         finally:
             lock.release()

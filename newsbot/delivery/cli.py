@@ -3,8 +3,9 @@
 Takes the run lock (so it never races a crawl), discards unfinished feeds of killed runs, then
 stores every sealed feed in the spool, oldest first, exactly once, and marks its articles
 delivered. Exit codes (``DELIVER_EXIT_CODES``, described in :mod:`newsbot.exitcodes`): 0 all
-stored or nothing to do, 3 some feed is still in the spool, 6 a run holds the lock, 7 unsafe
-configuration.
+stored or nothing to do, 3 some feed is still in the spool (or was damaged and quarantined), 6
+a run holds the lock, 7 unsafe configuration, 9 the state store is unreadable or lost
+deliveries, 10 the lock is held by a hung run.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import FeedConfigError
 from newsbot.exitcodes import ExitCode, describe
 from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
-from newsbot.state import open_store
+from newsbot.stateguard import StateBroken, open_checked_store, spool_state_ids
 
 logger = logging.getLogger("newsbot.deliver")
 
@@ -61,7 +62,7 @@ def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
                 state = "sealed" if entry.sealed else "unfinished"
                 print(f"{entry.id}\t{state}\t{entry.items}\t{entry.uri}")
             return ExitCode.OK
-        store = open_store(settings)
+        store = open_checked_store(settings, spool_state_ids(settings))
         try:
             context = DeliveryContext(settings, store=store)
             results = context.flush()
@@ -70,6 +71,9 @@ def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
     except FeedConfigError as exc:
         logger.error("Configuration error: %s", exc)
         return ExitCode.CONFIG_ERROR
+    except StateBroken as exc:
+        logger.error("%s (exit code %d)", exc, ExitCode.STATE_BROKEN)
+        return ExitCode.STATE_BROKEN
     finally:
         lock.release()
     stored = sum(1 for r in results if r.status == "stored")
