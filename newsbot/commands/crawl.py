@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 
 from newsbot.delivery.errors import FeedConfigError
 from newsbot.exitcodes import ExitCode, describe
-from newsbot.extensions.summary import exit_code_from_stats, summary_of
+from newsbot.extensions.summary import SummaryExtension, exit_code_from_stats, summary_of
 from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
 from newsbot.stateguard import StateBroken, check_state
 
@@ -104,6 +104,9 @@ class Command(ScrapyCrawlCommand):
         if failures or self.crawler_process.bootstrap_failed:
             return ExitCode.CRASH
         summary = summary_of(crawler)
+        if summary is None and (ext := SummaryExtension.of(crawler)) is not None:
+            # the spider never closed: the shutdown was forced (a second SIGTERM)
+            summary = ext.write_unfinished()
         if summary is not None:
             return int(summary["exit_code"])
         stats = crawler.stats.get_stats() if getattr(crawler, "_stats", None) else {}

@@ -44,6 +44,11 @@ def configured_bucket(settings: BaseSettings) -> str:
     return _value(settings, "NEWSBOT_S3_BUCKET")
 
 
+def configured_prefix(settings: BaseSettings) -> str:
+    """The key prefix ``NEWSBOT_S3_PREFIX`` names now, without slashes at either end."""
+    return _value(settings, "NEWSBOT_S3_PREFIX").strip("/")
+
+
 def s3_feed_uri(bucket: str, prefix: str = "", *, gzip: bool = False, batched: bool = False) -> str:
     """The S3 feed URI template for ``bucket`` and ``prefix``."""
     prefix = prefix.strip("/")

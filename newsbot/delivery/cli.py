@@ -19,6 +19,7 @@ from scrapy.utils.project import get_project_settings
 
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import FeedConfigError
+from newsbot.delivery.targets import check_no_credentials_in_settings
 from newsbot.exitcodes import ExitCode, describe
 from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
 from newsbot.stateguard import StateBroken, open_checked_store, spool_state_ids
@@ -57,6 +58,7 @@ def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
         logger.error("%s (exit code %d)", message, code)
         return code
     try:
+        check_no_credentials_in_settings(settings)  # refused even with nothing to deliver
         if list_only:
             for entry in DeliveryContext(settings).spool.entries():
                 state = "sealed" if entry.sealed else "unfinished"
@@ -78,13 +80,15 @@ def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
         lock.release()
     stored = sum(1 for r in results if r.status == "stored")
     failed = [r for r in results if r.status == "spooled"]
+    quarantined = [r for r in results if r.status == "quarantined"]
     logger.info(
-        "Delivered %d spooled feed file(s); %d still in the spool (%s)",
+        "Delivered %d spooled feed file(s); %d still in the spool (%s)%s",
         stored,
         len(failed),
         context.spool.dir,
+        f"; {len(quarantined)} damaged, quarantined" if quarantined else "",
     )
-    return ExitCode.DELIVERY_FAILED if failed else ExitCode.OK
+    return ExitCode.DELIVERY_FAILED if context.failed else ExitCode.OK
 
 
 def main(argv: list[str] | None = None) -> int:

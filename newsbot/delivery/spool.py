@@ -178,6 +178,10 @@ class Spool:
         group.unlink(missing_ok=True)
         fsync_dir(self.dir)
 
+    def rewrite(self, entry: SpoolEntry) -> None:
+        """Write the entry's manifest again (after changing it)."""
+        write_atomic(entry.manifest_path, self._manifest_bytes(entry))
+
     def check_writable(self) -> None:
         """Raise OSError unless a file can be created, written, synced and removed in the
         spool directory (a read-only or full disk, or a file where the directory should be)."""
