@@ -91,6 +91,10 @@ NEWSBOT_INCREMENTAL = True
 NEWSBOT_REFETCH_WINDOW_HOURS = 48
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.refetch.RefetchMiddleware": 50,
+    # a decompression bomb and a redirect loop become drops (too_large, redirect_loop)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.limits.SizeLimitedCompressionMiddleware": 590,
+    "newsbot.middlewares.limits.RedirectLoopMiddleware": 650,
 }
 
 # -- feeds and delivery -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -269,6 +270,14 @@ class BnWorldSpider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             self.drop(response, f"http_{response.status}")
+            return
+        reason = getattr(failure.value, "drop_reason", None)  # newsbot.middlewares.limits
+        if reason is None and failure.check(DownloadCancelledError):
+            reason = "too_large"  # the body passed DOWNLOAD_MAXSIZE while downloading
+        if reason is not None:
+            # under the URL the crawl asked for, not the last hop of a redirect chain
+            first = (request.meta.get("redirect_urls") or [request.url])[0]
+            self.drop_url(first, reason, f"{request.url}: {failure.value}")
             return
         name = type(failure.value).__name__
         if name == "IgnoreRequest":
