@@ -42,7 +42,12 @@ REPAIR = (
 
 
 class StateBroken(Exception):
-    """The state store cannot be trusted; the message says why and how to repair it."""
+    """The state store cannot be trusted; the message says why and how to repair it.
+    ``damaged``: the file itself is unreadable (a rebuild replaces it)."""
+
+    def __init__(self, message: str, *, damaged: bool = False):
+        super().__init__(message)
+        self.damaged = damaged
 
 
 def marker_path(settings: BaseSettings, store: StateStore | None = None) -> Path | None:
@@ -94,10 +99,16 @@ def open_store_safely(settings: BaseSettings) -> StateStore:
     try:
         store = open_store(settings)
         store.delivery_mark()
+    except sqlite3.OperationalError as exc:  # I/O: a full or read-only disk, a lock
+        raise StateBroken(
+            f"{describe_store(settings)} cannot be opened or written ({exc}): is its disk full "
+            "or read-only? Nothing was crawled or delivered. Fix the disk and run again"
+        ) from None
     except (sqlite3.DatabaseError, KeyError, ValueError) as exc:
         raise StateBroken(
             f"{describe_store(settings)} cannot be read ({type(exc).__name__}: {exc}): it is "
-            f"damaged or not a newsbot state store. {REPAIR}"
+            f"damaged or not a newsbot state store. {REPAIR}",
+            damaged=True,
         ) from None
     return store
 

@@ -101,7 +101,8 @@ def _open_or_replace(settings: BaseSettings) -> StateStore:
     except StateBroken as exc:
         path = Path(settings.get("NEWSBOT_STATE_PATH") or ".newsbot/state.sqlite3")
         backend = settings.get("NEWSBOT_STATE_BACKEND") or ""
-        if (backend and not backend.endswith("SQLiteStateStore")) or not path.exists():
+        sqlite = not backend or backend.endswith("SQLiteStateStore")
+        if not (exc.damaged and sqlite and path.exists()):
             raise
         aside = path.with_name(f"{path.name}.broken-{stamp_of(clock.now())}")
         for suffix in ("", "-wal", "-shm"):
@@ -123,7 +124,11 @@ def rebuild(settings: BaseSettings) -> int:
         logger.error(message)
         return code
     try:
-        store = _open_or_replace(settings)
+        try:
+            store = _open_or_replace(settings)
+        except StateBroken as exc:
+            logger.error("%s", exc)
+            return ExitCode.STATE_BROKEN
         try:
             return _rebuild(settings, store)
         finally:
