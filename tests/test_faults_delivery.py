@@ -5,7 +5,9 @@ exit code; nothing stays stuck, nothing is lost or delivered twice."""
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from tests.crawling import bengali_article_urls
 from tests.s3server import (
     MotoServer,
     SilentEndpoint,
+    crawl_cmd,
     deliver,
     env_for,
     feed_lines,
@@ -89,6 +92,24 @@ def test_spool_that_cannot_be_written_fails_the_run(tmp_path: Path, web: Any) ->
     assert again.returncode == ExitCode.OK, why(again)
     records = local_feed_records(tmp_path)
     assert {r["canonical_url"] for r in records} == bengali_article_urls(OUTLET)
+
+
+def test_read_only_spool_fails_the_run(tmp_path: Path, web: Any) -> None:
+    spool = tmp_path / ".newsbot" / "spool"
+    spool.mkdir(parents=True)
+    spool.chmod(0o555)
+    # root ignores permissions: run the crawl without the capability that lets it
+    no_override = (["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+                   if os.geteuid() == 0 else [])
+    try:
+        proc = subprocess.run([*no_override, *crawl_cmd(OUTLET)], cwd=tmp_path,
+                              env=env_for(web.base_url), capture_output=True, text=True,
+                              timeout=120)
+    finally:
+        spool.chmod(0o755)
+    assert proc.returncode == ExitCode.DELIVERY_FAILED, why(proc)
+    assert "cannot be written (Permission denied)" in proc.stderr
+    assert last_run(tmp_path)["delivery"]["failed"] and local_feed_records(tmp_path) == []
 
 
 def test_second_sigterm_is_never_exit_0(
