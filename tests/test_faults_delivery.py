@@ -112,6 +112,17 @@ def test_read_only_spool_fails_the_run(tmp_path: Path, web: Any) -> None:
     assert last_run(tmp_path)["delivery"]["failed"] and local_feed_records(tmp_path) == []
 
 
+def test_full_spool_fails_the_run(tmp_path: Path, web: Any) -> None:
+    spool = tmp_path / ".newsbot" / "spool"
+    spool.mkdir(parents=True)
+    # the start-up check writes here: /dev/full answers every write with ENOSPC
+    (spool / ".write-probe").symlink_to("/dev/full")
+    proc = run(tmp_path, env_for(web.base_url), OUTLET)
+    assert proc.returncode == ExitCode.DELIVERY_FAILED, why(proc)
+    assert "cannot be written (No space left on device)" in proc.stderr
+    assert last_run(tmp_path)["delivery"]["failed"] and local_feed_records(tmp_path) == []
+
+
 def test_second_sigterm_is_never_exit_0(
     tmp_path: Path, web: Any, moto: MotoServer  # noqa: F811
 ) -> None:

@@ -37,6 +37,7 @@ MANIFEST = ".json"
 DATA = ".data"
 GROUP = ".seal"
 QUARANTINE = "quarantine"
+PROBE = ".write-probe"
 GZIP_MAGIC = b"\x1f\x8b"
 #: Feed formats whose lines can be read back to mark articles delivered.
 READABLE_FORMATS = frozenset({"jsonlines", "jsonl", "json"})
@@ -186,7 +187,7 @@ class Spool:
         """Raise OSError unless a file can be created, written, synced and removed in the
         spool directory (a read-only or full disk, or a file where the directory should be)."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        probe = self.dir / f".probe-{os.getpid()}-{secrets.token_hex(4)}"
+        probe = self.dir / PROBE  # only the holder of the run lock writes it
         try:
             with open(probe, "wb") as fh:
                 fh.write(b"newsbot spool probe\n" * 256)
