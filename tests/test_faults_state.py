@@ -17,7 +17,19 @@ from newsbot.exitcodes import ExitCode
 from newsbot.state import FeedRecord, SQLiteStateStore
 from newsbot.stateguard import StateBroken, verify
 from tests.crawling import bengali_article_urls
-from tests.s3server import REPO, deliver, env_for, local_feed_records, run, why
+from tests.s3server import (
+    REPO,
+    MotoServer,
+    deliver,
+    env_for,
+    feed_lines,
+    free_port,
+    local_feed_records,
+    moto,  # noqa: F401  (fixture)
+    run,
+    spool_manifests,
+    why,
+)
 
 OUTLET = "prothomalo"
 AGAIN = ["-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000"]
@@ -121,3 +133,30 @@ def test_spool_written_for_another_store_is_detected(tmp_path: Path) -> None:
         verify(store, settings, {"another-store"})
     store.mark_delivered("e", [FeedRecord("https://a.example/1", "f")], target="t", when=None)
     assert store.delivery_mark() == (store_id, 1)
+
+
+def test_rebuild_reads_s3_feeds_and_the_spool(
+    tmp_path: Path, web: Any, moto: MotoServer  # noqa: F811
+) -> None:
+    bucket = moto.new_bucket()
+    env = env_for(web.base_url, **moto.env(NEWSBOT_S3_BUCKET=bucket, NEWSBOT_S3_PREFIX="bn"))
+    assert run(tmp_path, env, OUTLET).returncode == ExitCode.OK
+    down = {**env, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    spooled = run(tmp_path, down, "jugantor", "-s", "NEWSBOT_S3_MAX_ATTEMPTS=1")
+    assert spooled.returncode == ExitCode.DELIVERY_FAILED, why(spooled)
+    assert len(spool_manifests(tmp_path)) == 1
+
+    state_file(tmp_path).unlink()
+    assert_refused(run(tmp_path, env, OUTLET), "emptied, deleted or replaced")
+    fixed = rebuild(tmp_path, env)
+    assert fixed.returncode == ExitCode.OK, why(fixed)
+    n = len(bengali_article_urls(OUTLET))
+    assert f"{n} article record(s) from 1 stored feed(s); 1 spooled feed(s) pending" in fixed.stderr
+
+    nxt = run(tmp_path, env, f"{OUTLET},jugantor", *AGAIN)
+    assert nxt.returncode == ExitCode.OK, why(nxt)
+    counts = Counter(
+        r["canonical_url"] for key, data in moto.objects(bucket).items()
+        if key.endswith(".jsonl") for r in feed_lines(data)
+    )
+    assert set(counts) == bengali_article_urls(OUTLET, "jugantor") and max(counts.values()) == 1

@@ -19,8 +19,10 @@ not written: runs keep refusing until a rebuild succeeds), 10 the lock is held b
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -89,7 +91,9 @@ def s3_feeds(settings: BaseSettings, scratch: Path) -> Iterator[tuple[str, Path]
             if not _is_feed(key):
                 continue
             copy = scratch / f"{n}-{i}.feed"
-            client.download_file(bucket, key, str(copy))
+            body = client.get_object(Bucket=bucket, Key=key)["Body"]
+            with open(copy, "wb") as fh:
+                shutil.copyfileobj(body, fh)
             yield f"s3://{bucket}/{key}", copy
             copy.unlink(missing_ok=True)
 
@@ -139,9 +143,12 @@ def rebuild(settings: BaseSettings) -> int:
 
 def _rebuild(settings: BaseSettings, store: StateStore) -> int:
     feeds = articles = 0
+    spool = Spool(settings.get("NEWSBOT_SPOOL_DIR") or DEFAULT_SPOOL_DIR)
     try:
-        with tempfile.TemporaryDirectory(prefix="newsbot-rebuild-") as scratch:
-            for uri, path in [*local_feeds(settings), *s3_feeds(settings, Path(scratch))]:
+        spool.dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".rebuild-", dir=spool.dir) as scratch:
+            stored = itertools.chain(local_feeds(settings), s3_feeds(settings, Path(scratch)))
+            for uri, path in stored:
                 records = read_feed_records(path)
                 store.mark_delivered(f"rebuild:{uri}", records, target=uri, when=clock.now())
                 feeds += 1
@@ -152,7 +159,6 @@ def _rebuild(settings: BaseSettings, store: StateStore) -> int:
             "keep refusing to start until a rebuild succeeds", type(exc).__name__, exc,
         )
         return ExitCode.STATE_BROKEN
-    spool = Spool(settings.get("NEWSBOT_SPOOL_DIR") or DEFAULT_SPOOL_DIR)
     store_id, _ = store.delivery_mark()
     pending = 0
     for entry in spool.sealed():
