@@ -9,6 +9,7 @@ import os
 
 from newsbot import __version__
 from newsbot.cleaning import CLEANING_PIPELINES
+from newsbot.items import record_fields
 
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
@@ -89,6 +90,7 @@ DOWNLOADER_MIDDLEWARES = {
 # Feeds are written to the spool and leave it only once stored (local rename or S3 upload);
 # articles count as delivered only then. See the README, "Running on a schedule".
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = record_fields()  # the record's fields, in order; internal ones left out
 FEED_STORE_EMPTY = True
 FEED_URI_PARAMS = "newsbot.delivery.uri.feed_uri_params"
 FEEDS = {
