@@ -132,6 +132,7 @@ NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be
 NEWSBOT_CANARY_MIN_ARTICLES = 3
 NEWSBOT_CANARY_HISTORY = 5
 NEWSBOT_CANARY_ACCEPT: list[str] = []
+NEWSBOT_CANARY_STALE_HOURS = 48  # an outlet with nothing new for this long is reported; 0: never
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,

@@ -144,13 +144,15 @@ COVERAGE_FIELDS: tuple[str, ...] = ("title", "body", "published", "authors")
 @dataclass
 class OutletRun:
     """One outlet in one run: articles found (parsed plus skipped as already held), articles
-    parsed, and the share of parsed articles with each field (None when none were parsed)."""
+    parsed, and the share of parsed articles with each field (None when none were parsed).
+    ``new`` (articles emitted for the first time) is this run's only; it is not stored."""
 
     outlet_id: str
     found: int
     parsed: int
     coverage: dict[str, float | None] = field(default_factory=dict)
     tripped: bool = False
+    new: int = 0
 
 
 @dataclass
@@ -224,6 +226,10 @@ class StateStore(ABC):
     @abstractmethod
     def pending_records(self, entry_id: str) -> list[FeedRecord]:
         """The records marked pending for spool entry ``entry_id``."""
+
+    @abstractmethod
+    def newest_first_seen(self, outlet_id: str) -> datetime | None:
+        """When the outlet's newest article was first seen (None: no article of it known)."""
 
     @abstractmethod
     def record_run(self, run: RunRecord) -> None:
@@ -508,6 +514,13 @@ class SQLiteStateStore(StateStore):
                 (entry_id,),
             ).fetchall()
         return [FeedRecord(r[0], r[1], r[2]) for r in rows]
+
+    def newest_first_seen(self, outlet_id: str) -> datetime | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MAX(first_seen) FROM articles WHERE outlet_id = ?", (outlet_id,)
+            ).fetchone()
+        return parse_time(row[0]) if row else None
 
     def record_run(self, run: RunRecord) -> None:
         with self._lock, self._db:
