@@ -28,6 +28,7 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
+from newsbot.extract.profiles import use_profiles
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
@@ -93,6 +94,8 @@ class BnWorldSpider(scrapy.Spider):
 
     def _configure(self) -> None:
         settings = self.settings
+        # Profiles are read and checked now: a broken one stops the run before it starts.
+        use_profiles(settings.get("NEWSBOT_PROFILES_DIR") or None)
         self.registry = load_registry()
         if self._start_url_arg:
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
