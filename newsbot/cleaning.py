@@ -23,6 +23,7 @@ from newsbot import clock
 # Module path -> priority; lower runs first. Validation comes before language detection so that
 # langdetect (the costly step) never runs on an item that is dropped anyway.
 CLEANING_PIPELINES: dict[str, int] = {
+    "newsbot.pipelines.canonical.CanonicalPipeline": 280,
     "newsbot.pipelines.source.SourceFingerprintPipeline": 290,
     "newsbot.pipelines.normalise.NormalisePipeline": 300,
     "newsbot.pipelines.boilerplate.BoilerplatePipeline": 310,

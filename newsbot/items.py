@@ -38,6 +38,8 @@ class Article:
     revision: int = 0
     # Fingerprint of the title and body as extracted, before cleaning (pipelines.source).
     source_fingerprint: str | None = field(default=None, metadata=INTERNAL)
+    # Why the page's declared canonical URL was not believed (newsbot.canonical), if it was not.
+    canonical_ignored: str | None = field(default=None, metadata=INTERNAL)
 
 
 def record_fields() -> list[str]:
