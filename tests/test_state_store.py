@@ -11,6 +11,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
 
+from newsbot import clock
 from newsbot.drops import Drop
 from newsbot.items import Article
 from newsbot.middlewares.refetch import RefetchMiddleware
@@ -256,7 +257,7 @@ def test_refetch_window(store: SQLiteStateStore) -> None:
 
 def test_refetch_window_setting_and_off_switch(store: SQLiteStateStore) -> None:
     url = "https://www.prothomalo.com/world/x1"
-    seen_and_delivered(store, url, None, datetime.now(UTC) - timedelta(hours=30))
+    seen_and_delivered(store, url, None, clock.now() - timedelta(hours=30))
     assert RefetchMiddleware(store, None, 48).should_skip(request(url, "article")) is None
     assert RefetchMiddleware(store, None, 24).should_skip(request(url, "article")) is not None
     off = RefetchMiddleware(store, None, 24, enabled=False)
