@@ -3,12 +3,9 @@ CSS (with parsel's ``::text`` and ``::attr()``) otherwise."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from parsel import Selector, SelectorList
-
-log = logging.getLogger(__name__)
 
 
 def is_xpath(expr: str) -> bool:
@@ -16,16 +13,25 @@ def is_xpath(expr: str) -> bool:
     return expr.lstrip().startswith(("/", "(", "./"))
 
 
+_PROBE = Selector(text="<html><body></body></html>")
+
+
+def compile_check(expr: str) -> str | None:
+    """Why the expression does not compile (None when it does, or is empty)."""
+    try:
+        select(_PROBE, expr)
+    except Exception as exc:  # parsel and cssselect raise several kinds of errors
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def select(sel: Selector | SelectorList, expr: str) -> SelectorList:
-    """Apply one expression (XPath or CSS) to ``sel``; a broken one matches nothing."""
+    """Apply one expression (XPath or CSS) to ``sel``. Profiles are checked when loaded
+    (:func:`compile_check`), so an expression that does not compile here is a bug and raises."""
     expr = expr.strip()
     if not expr:
         return SelectorList([])
-    try:
-        return sel.xpath(expr) if is_xpath(expr) else sel.css(expr)
-    except Exception as exc:  # a bad selector in a data file must not crash the crawl
-        log.warning("bad selector %r: %s", expr, exc)
-        return SelectorList([])
+    return sel.xpath(expr) if is_xpath(expr) else sel.css(expr)
 
 
 def select_all(sel: Selector | SelectorList, exprs: Iterable[str]) -> list[str]:

@@ -29,6 +29,7 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
+from newsbot.extract.profiles import use_profiles
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
@@ -71,7 +72,6 @@ class BnWorldSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self._outlet_arg = _split_arg(outlets)
         self._start_url_arg = _split_arg(start_urls)
-        self._emitted: set[str] = set()
         self._queued: dict[str, int] = {}  # article requests per outlet
         self._capped: set[tuple[str, str]] = set()
 
@@ -97,6 +97,8 @@ class BnWorldSpider(scrapy.Spider):
 
     def _configure(self) -> None:
         settings = self.settings
+        # Profiles are read and checked now: a broken one stops the run before it starts.
+        use_profiles(settings.get("NEWSBOT_PROFILES_DIR") or None)
         self.registry = load_registry()
         if self._start_url_arg:
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
@@ -232,16 +234,16 @@ class BnWorldSpider(scrapy.Spider):
                 yield self._request(url, LISTING, hops=0, page=page + 1)
 
     def parse_article(self, response: TextResponse) -> Iterator[Any]:
-        """An article page: extract it, emit it once per canonical URL, follow related links."""
+        """An article page: extract it, emit it, follow related links.
+
+        A canonical URL counts as emitted only once its item has passed the pipelines (the
+        incremental pipeline drops later copies), so a copy dropped on its way does not block a
+        later, good copy of the same article."""
         try:
             article = extract_article(response)
         except ExtractionError as exc:
             self.drop(response, exc.reason, str(exc))
             return
-        if article.canonical_url in self._emitted:
-            self.drop(response, "duplicate_url", article.canonical_url)
-            return
-        self._emitted.add(article.canonical_url)
         if article.outlet_id not in self.outlet_ids:
             self.drop(response, "other_outlet", str(article.outlet_id))
             return
