@@ -37,7 +37,8 @@ DELIVER_EXIT_CODES = (
 )
 
 
-def _settings(overrides: list[str]) -> Settings:
+def project_settings(overrides: list[str]) -> Settings:
+    """The project's settings with ``NAME=VALUE`` overrides (``-s``) applied."""
     settings = get_project_settings()
     for item in overrides:
         name, sep, value = item.partition("=")
@@ -47,16 +48,25 @@ def _settings(overrides: list[str]) -> Settings:
     return settings
 
 
-def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
-    """Store the spooled feeds under ``settings``; return the exit code."""
+def take_lock(settings: BaseSettings, doing: str) -> RunLock | ExitCode:
+    """The run lock, taken; or, when another run holds it, the exit code (the refusal is
+    logged: ``doing`` says what this command does not do now)."""
     lock = RunLock(settings.get("NEWSBOT_LOCK_PATH") or DEFAULT_LOCK_PATH)
     try:
         lock.acquire()
     except LockHeld as exc:
         stale_after = settings.getfloat("NEWSBOT_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
-        code, message = refusal(exc, stale_after, "not delivering now")
+        code, message = refusal(exc, stale_after, doing)
         logger.error("%s (exit code %d)", message, code)
         return code
+    return lock
+
+
+def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
+    """Store the spooled feeds under ``settings``; return the exit code."""
+    lock = take_lock(settings, "not delivering now")
+    if isinstance(lock, ExitCode):
+        return lock
     try:
         check_no_credentials_in_settings(settings)  # refused even with nothing to deliver
         if list_only:
@@ -113,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
     )
-    return deliver(_settings(args.set), list_only=args.list)
+    return deliver(project_settings(args.set), list_only=args.list)
 
 
 if __name__ == "__main__":

@@ -33,12 +33,11 @@ from scrapy.settings import BaseSettings
 
 from newsbot import clock
 from newsbot.delivery.addon import configured_bucket, configured_prefix
-from newsbot.delivery.cli import _settings
+from newsbot.delivery.cli import project_settings, take_lock
 from newsbot.delivery.spool import DEFAULT_SPOOL_DIR, Spool, read_feed_records
 from newsbot.delivery.targets import S3Config, local_path
 from newsbot.delivery.uri import stamp_of
 from newsbot.exitcodes import ExitCode
-from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
 from newsbot.state import SQLiteStateStore, StateStore
 from newsbot.stateguard import StateBroken, open_store_safely, write_marker
 
@@ -119,14 +118,9 @@ def _open_or_replace(settings: BaseSettings) -> StateStore:
 
 def rebuild(settings: BaseSettings) -> int:
     """Rebuild the delivery records of the state store; return the exit code."""
-    lock = RunLock(settings.get("NEWSBOT_LOCK_PATH") or DEFAULT_LOCK_PATH)
-    try:
-        lock.acquire()
-    except LockHeld as exc:
-        stale_after = settings.getfloat("NEWSBOT_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
-        code, message = refusal(exc, stale_after, "not rebuilding now")
-        logger.error(message)
-        return code
+    lock = take_lock(settings, "not rebuilding now")
+    if isinstance(lock, ExitCode):
+        return lock
     try:
         try:
             store = _open_or_replace(settings)
@@ -188,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
-    return rebuild(_settings(args.set))
+    return rebuild(project_settings(args.set))
 
 
 if __name__ == "__main__":
