@@ -88,6 +88,9 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 # Per canonical URL: content fingerprint, first/last seen, delivery state; per outlet: run history.
 NEWSBOT_STATE_PATH = ".newsbot/state.sqlite3"
 NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
+# The store's id and delivery count, kept outside it to notice a store that was emptied,
+# deleted or rolled back (newsbot.stateguard); empty: beside the SQLite file.
+NEWSBOT_STATE_MARKER_PATH = ""
 NEWSBOT_INCREMENTAL = True
 # Article pages already delivered are fetched again only while younger than this.
 NEWSBOT_REFETCH_WINDOW_HOURS = 48
