@@ -123,6 +123,56 @@ def test_full_spool_fails_the_run(tmp_path: Path, web: Any) -> None:
     assert last_run(tmp_path)["delivery"]["failed"] and local_feed_records(tmp_path) == []
 
 
+class DiskFillsUp:
+    """Test helper (a spider middleware run inside the crawl): after the first article page,
+    the spool's feed file behaves as on a full disk (its descriptor now points at /dev/full,
+    which answers every write with ENOSPC)."""
+
+    def __init__(self) -> None:
+        self.filled = False
+
+    def _fill(self, response: Any) -> None:
+        # the feed file is opened with the first item: swap it once it is open
+        if self.filled or response.meta.get("newsbot_kind") != "article":
+            return
+        full = os.open("/dev/full", os.O_WRONLY)
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue
+            if "/spool/" in target and target.endswith(".data"):
+                os.dup2(full, int(fd))
+                self.filled = True
+        os.close(full)
+
+    def process_spider_output(self, response: Any, result: Any) -> Any:
+        yield from result
+        self._fill(response)
+
+    async def process_spider_output_async(self, response: Any, result: Any) -> Any:
+        async for item in result:
+            yield item
+        self._fill(response)
+
+
+def test_spool_filling_up_mid_run_fails_the_run(tmp_path: Path, web: Any) -> None:
+    mw = json.dumps({f"{__name__}.DiskFillsUp": 1})
+    proc = run(tmp_path, env_for(web.base_url), OUTLET, "-s", f"SPIDER_MIDDLEWARES={mw}",
+               "-s", "CONCURRENT_REQUESTS=1")
+    assert proc.returncode == ExitCode.DELIVERY_FAILED, why(proc)
+    assert "could not write the feed in the spool: No space left on device" in proc.stderr
+    assert "The spool cannot take the feed" in proc.stderr
+    summary = last_run(tmp_path)
+    assert summary["delivery"]["failed"] and local_feed_records(tmp_path) == []
+    assert not any(m["sealed"] for m in spool_manifests(tmp_path))  # never stored half
+
+    again = run(tmp_path, env_for(web.base_url), OUTLET)
+    assert again.returncode == ExitCode.OK, why(again)
+    counts = Counter(r["canonical_url"] for r in local_feed_records(tmp_path))
+    assert set(counts) == bengali_article_urls(OUTLET) and max(counts.values()) == 1
+
+
 def test_second_sigterm_is_never_exit_0(
     tmp_path: Path, web: Any, moto: MotoServer  # noqa: F811
 ) -> None:

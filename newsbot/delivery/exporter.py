@@ -128,7 +128,7 @@ class DeliveryFeedExporter(FeedExporter):
                     slot.storage.failure = message
             if not self._write_failed:
                 self._write_failed = True
-                logger.error("Feed %s; stopping the crawl", message)
+                logger.error("The spool cannot take the feed (%s); stopping the crawl", exc)
                 self._stop("spool_write_failed")
             return
         if self._closing:
