@@ -212,6 +212,7 @@ SECRET = "wJalrXUtnFEMI-endpoint-secret-0042"
 
 @pytest.mark.parametrize("endpoint", [
     f"http://AKIAENDPOINTUSER:{SECRET}@127.0.0.1:9",
+    f"AKIAENDPOINTUSER:{SECRET}@127.0.0.1:9",
     f"http://127.0.0.1:9/?X-Amz-Credential=AKIA&X-Amz-Signature={SECRET}",
 ])
 def test_credentials_in_the_endpoint_url_are_refused(
@@ -238,6 +239,8 @@ def test_credentials_in_the_endpoint_url_are_refused(
 def test_redact_url() -> None:
     assert redact_url("https://u:p@s3.example:9000/x?a=b") == "https://***@s3.example:9000/x?***"
     assert redact_url("http://127.0.0.1:9000") == "http://127.0.0.1:9000"
+    assert redact_url("user:secret@s3.example:9000") == "***@s3.example:9000"
+    assert redact_url("http://h/p@x") == "http://h/p@x"
 
 
 def test_damaged_spool_entry_is_quarantined_and_reemitted(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import shutil
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -107,13 +108,14 @@ class FileTarget(Target):
 # -- S3 -------------------------------------------------------------------------------------------
 
 
+_USERINFO_RE = re.compile(r"^(\w[\w+.-]*://)?[^/?#]*@")
+
+
 def redact_url(url: str) -> str:
     """``url`` with any user name, password and query replaced by ``***`` (for messages)."""
-    parsed = urlparse(url)
-    netloc = parsed.netloc
-    if "@" in netloc:
-        netloc = "***@" + netloc.rpartition("@")[2]
-    return parsed._replace(netloc=netloc, query="***" if parsed.query else "").geturl()
+    url = _USERINFO_RE.sub(lambda m: f"{m.group(1) or ''}***@", url)
+    head, sep, _ = url.partition("?")
+    return f"{head}?***" if sep else head
 
 
 def _endpoint_setting(settings: BaseSettings) -> str:
@@ -131,14 +133,12 @@ def check_no_credentials_in_settings(settings: BaseSettings) -> None:
             f"setting(s) {', '.join(given)} and export them as environment variables instead"
         )
     endpoint = _endpoint_setting(settings)
-    if endpoint:
-        parsed = urlparse(endpoint)
-        if "@" in parsed.netloc or parsed.query:
-            raise FeedConfigError(
-                f"AWS_ENDPOINT_URL must not carry credentials ({redact_url(endpoint)}); give "
-                "only scheme, host and port, and export AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY instead"
-            )
+    if endpoint and (_USERINFO_RE.match(endpoint) or "?" in endpoint):
+        raise FeedConfigError(
+            f"AWS_ENDPOINT_URL must not carry credentials ({redact_url(endpoint)}); give "
+            "only scheme, host and port, and export AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY instead"
+        )
 
 
 @dataclass(frozen=True)
