@@ -19,7 +19,6 @@ letters, or that no detector can read, is ``unknown`` (method ``none``).
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,8 +68,9 @@ class _Rule:
 
 
 @functools.cache
-def _rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], frozenset[str], int]:
-    """Letter rules, marker rules, the Bengali-script languages and the evidence window."""
+def _rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], frozenset[str], frozenset[str], int]:
+    """Letter rules, marker rules, the Bengali-script languages, langdetect's blind spots and
+    the evidence window."""
     data = load_toml("language.toml")
     letters = tuple(
         _Rule(r["code"], r["name"], "bengali", frozenset(nfc("".join(r["letters"]))),
@@ -82,7 +82,7 @@ def _rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], frozenset[str], int]
               float(r["min_share"]))
         for r in data.get("markers", []))
     return (letters, markers, frozenset(data["bengali_script_languages"]),
-            int(data["evidence_chars"]))
+            frozenset(data["langdetect_blind"]), int(data["evidence_chars"]))
 
 
 @functools.cache
@@ -94,29 +94,17 @@ def _detector() -> Callable[[str], list[Any]]:
     return detect_langs
 
 
-@functools.cache
-def langdetect_languages() -> frozenset[str]:
-    """The languages langdetect has a profile for, as primary subtags (``zh-cn`` -> ``zh``)."""
-    from langdetect.detector_factory import PROFILES_DIRECTORY
-
-    return frozenset(_primary(name) for name in os.listdir(PROFILES_DIRECTORY))
-
-
-def _primary(code: str) -> str:
-    return code.split("-")[0].lower()
-
-
-def _cld2(text: str) -> list[tuple[str, int]]:
-    """pycld2's best-effort guesses, ``(code, percent of the text)``, best first; [] when it
-    has none."""
+def _cld2(text: str) -> tuple[bool, list[tuple[str, int]]]:
+    """Whether pycld2 calls its answer reliable, and its best-effort guesses ``(code, percent of
+    the text)``, best first ([] when it has none)."""
     import pycld2
 
     clean = _CLD2_BAD_RE.sub(" ", text).encode("utf-8", "ignore").decode("utf-8")
     try:
-        _, _, details = pycld2.detect(clean, bestEffort=True)
+        reliable, _, details = pycld2.detect(clean, bestEffort=True)
     except pycld2.error:
-        return []
-    return [(code, percent) for _, code, percent, _ in details if code != "un"]
+        return False, []
+    return bool(reliable), [(code, percent) for _, code, percent, _ in details if code != "un"]
 
 
 def _words(text: str, script: str) -> list[str]:
@@ -125,10 +113,12 @@ def _words(text: str, script: str) -> list[str]:
     return _BENGALI_WORD_RE.findall(text)
 
 
-def _letters(words: list[str]) -> Verdict | None:
+def _letters(text: str, words: list[str]) -> Verdict | None:
     """Assamese (or another rule's language) by letters standard Bengali does not use."""
-    letters, _, _, _ = _rules()
+    letters, _, _, _, _ = _rules()
     for rule in letters:
+        if not any(c in text for c in rule.chars):  # the usual case, and cheap
+            continue
         hits = sum(1 for w in words if not rule.chars.isdisjoint(w))
         if hits >= rule.min_hits and words and hits / len(words) >= rule.min_share:
             shown = "/".join(sorted(rule.chars))
@@ -139,7 +129,7 @@ def _letters(words: list[str]) -> Verdict | None:
 
 def _markers(text: str, script: str) -> Verdict | None:
     """The language whose marker words ``text`` uses most, if enough of its words are markers."""
-    _, markers, _, _ = _rules()
+    _, markers, _, _, _ = _rules()
     words = _words(text, script)
     best: tuple[int, _Rule, list[str]] | None = None
     for rule in markers:
@@ -159,12 +149,12 @@ def _markers(text: str, script: str) -> Verdict | None:
 
 def _bengali_script(text: str) -> Verdict:
     """Which Bengali-script language: letters, then marker words, then pycld2."""
-    _, _, languages, _ = _rules()
+    _, _, languages, _, _ = _rules()
     words = _words(text, "bengali")
-    verdict = _letters(words) or _markers(text, "bengali")
+    verdict = _letters(text, words) or _markers(text, "bengali")
     if verdict is not None:
         return verdict
-    guesses = _cld2(text)
+    _, guesses = _cld2(text)
     for code, percent in guesses:
         if code in languages:
             return Verdict(code, round(percent / 100, 4), "cld2",
@@ -186,8 +176,9 @@ def _other_script(text: str, max_chars: int) -> Verdict:
         found: tuple[str, float] | None = (str(best.lang), round(float(best.prob), 4))
     except (LangDetectException, IndexError):
         found = None
-    guesses = _cld2(text)
-    if guesses and _primary(guesses[0][0]) not in langdetect_languages():
+    _, _, _, blind, _ = _rules()
+    reliable, guesses = _cld2(text)
+    if reliable and guesses and guesses[0][0] in blind:
         code, percent = guesses[0]
         seen = f"langdetect {found[0]} {found[1]}" if found else "langdetect no answer"
         return Verdict(code, round(percent / 100, 4), "cld2",
@@ -205,7 +196,7 @@ def identify(text: str, max_chars: int = DEFAULT_MAX_CHARS,
     marker words and pycld2 (see the module); other text by langdetect, seeded, reading at most
     ``max_chars`` characters (0: all). Never raises.
     """
-    _, _, _, window = _rules()
+    _, _, _, _, window = _rules()
     text = nfc(text[:window])
     letters, share = script_share(text)
     if letters == 0:
