@@ -142,7 +142,7 @@ def _markers(text: str, script: str) -> Verdict | None:
     if best is None:
         return None
     hits, rule, found = best
-    shown = ", ".join(dict.fromkeys(found[:5]))
+    shown = ", ".join(list(dict.fromkeys(found))[:5])
     return Verdict(rule.code, round(min(1.0, hits / 3), 4), "markers",
                    f"{hits} of {len(words)} words are markers of {rule.name} ({shown})")
 
