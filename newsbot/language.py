@@ -44,7 +44,12 @@ _CLD2_BAD_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 class Verdict:
     """The language of a text: ``code`` (``bn``, ``as``, ``en``, ``bn-Latn``, ``unknown``, ...),
     ``confidence`` (0–1), the ``method`` that decided (one of ``METHODS``) and ``evidence``, a
-    short human-readable account of what was seen."""
+    short human-readable account of what was seen.
+
+    Confidence is langdetect's probability (``langdetect``), the share of the text pycld2 gives
+    the language (``cld2``), or for ``letters`` and ``markers`` the number of telling words over
+    three, capped at 1 (one such word may be a quoted name; three are a pattern).
+    """
 
     code: str
     confidence: float
