@@ -136,6 +136,8 @@ def _markers(text: str, script: str) -> Verdict | None:
     """The language whose marker words ``text`` uses most, if enough of its words are markers."""
     _, markers, _, _, _ = _rules()
     words = _words(text, script)
+    if not words:
+        return None
     best: tuple[int, _Rule, list[str]] | None = None
     for rule in markers:
         if rule.script != script:
