@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.crawling import REPO
+from tests.recordschema import assert_valid
 
 
 def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
@@ -35,6 +36,7 @@ def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
     lines = feed.read_text(encoding="utf-8").splitlines()
     assert len(lines) == written
     assert all(json.loads(line)["language"] == "bn" for line in lines)
+    assert_valid([json.loads(line) for line in lines], "in the demo feed")
     # A second demo shows a full crawl again: demo state is reset each time.
     again = subprocess.run(
         [sys.executable, "-m", "newsbot", "demo"],
