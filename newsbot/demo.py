@@ -3,13 +3,16 @@
 Serves the sample web on a free 127.0.0.1 port, runs the real ``scrapy crawl bn_world`` against
 it (same spider, pipelines and feed exporters as production; only the download handler routes
 the outlets' host names to the local server), writes the feed under ``feeds/`` and prints a
-one-screen summary. Demo state (what was delivered, learned templates) lives under
-``.newsbot/demo/`` and is reset on every demo run, so each run shows a full crawl.
+one-screen summary with the path of the run report (``python -m newsbot report``). Demo state
+(what was delivered, learned templates) lives under ``.newsbot/demo/`` and is reset on every demo
+run, so each run shows a full crawl.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -18,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from newsbot.report.cli import main as write_report
 from newsbot.sampleweb.model import load as load_sample_web
 from newsbot.sampleweb.server import serve
 
@@ -41,7 +45,7 @@ def demo_command(base_url: str, outlets: list[str]) -> tuple[list[str], dict[str
     return cmd, env
 
 
-def format_summary(summary: dict[str, Any], log_path: Path) -> str:
+def format_summary(summary: dict[str, Any], log_path: Path, report: Path | None = None) -> str:
     """The one-screen digest of a run summary."""
     stats = summary.get("stats", {})
     feeds = [f for f in summary.get("delivery", {}).get("feeds", []) if f.get("status") == "stored"]
@@ -65,6 +69,8 @@ def format_summary(summary: dict[str, Any], log_path: Path) -> str:
     lines += [f"  feed               {f['uri']}" for f in feeds]
     if stats.get("newsbot/rejects/path"):
         lines.append(f"  rejects            {stats['newsbot/rejects/path']}")
+    if report is not None:
+        lines.append(f"  report             {report}")
     lines += [
         f"  crawl log          {log_path}",
         f"  finished in {summary['duration_seconds']:.1f} s, exit code {summary['exit_code']}"
@@ -91,5 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"The crawl wrote no summary (exit code {code}); see {DEMO_DIR / 'crawl.log'}")
         return code or 1
     summary = json.loads(last_run.read_text(encoding="utf-8"))
-    print(format_summary(summary, DEMO_DIR / "crawl.log"))
-    return code
+    report = DEMO_DIR / "report.html"
+    report_args = ["-o", str(report), "--state", str(DEMO_DIR / "state.sqlite3")]
+    with contextlib.redirect_stdout(io.StringIO()):  # the digest below names the report
+        written = write_report([*report_args, "--summaries", str(last_run)]) == 0
+    print(format_summary(summary, DEMO_DIR / "crawl.log", report if written else None))
+    return code or (0 if written else 1)
