@@ -37,6 +37,9 @@ def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
     assert len(lines) == written
     assert all(json.loads(line)["language"] == "bn" for line in lines)
     assert_valid([json.loads(line) for line in lines], "in the demo feed")
+    report = tmp_path / re.search(r"report\s+(\S+\.html)$", out, re.M).group(1)
+    html = report.read_text(encoding="utf-8")
+    assert "newsbot run report: bn_world" in html and "<b>songkolon</b>" in html
     # A second demo shows a full crawl again: demo state is reset each time.
     again = subprocess.run(
         [sys.executable, "-m", "newsbot", "demo"],

@@ -131,3 +131,4 @@ def test_a_crawl_writes_records_that_match(tmp_path: Path, web: Any) -> None:
     items = result.items()  # validated against the schema on the way
     assert {i["outlet_id"] for i in items} == {"songkolon", "bbcbangla"}
     assert any(i["related_links"] for i in items)
+
