@@ -239,3 +239,17 @@ def test_summaries_key_runs_like_the_store(history: dict[str, Any]) -> None:
     finally:
         store.close()
     assert last["run_id"] == newest.run_id
+
+
+def test_text_from_summaries_is_escaped() -> None:
+    from newsbot.report.data import ReportData, Run
+    from newsbot.report.page import render
+
+    evil = "<script>alert(1)</script>"
+    run_ = Run("20261129T194120Z", exit_code=3, exit_status="delivery_failed", scraped=1,
+               drops={evil: 2}, outlets=["prothomalo"], has_summary=True,
+               failed_feeds=[{"uri": "s3://b/k.jsonl", "status": "spooled", "error": evil}],
+               alerts=[{"outlet_id": "prothomalo", "kind": "zero_articles", "message": evil}])
+    html = render(ReportData("bn_world", "2026-11-29T20:00:00+00:00", [run_],
+                             {"prothomalo": {"2026-11-29": 1}}, "state store", {}, {}))
+    assert "<script" not in html and "&lt;script&gt;" in html

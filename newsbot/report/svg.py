@@ -34,10 +34,10 @@ def _fmt(value: float) -> str:
 
 
 def legend(names: list[str], x: float, y: float) -> str:
-    """A one-column legend of coloured squares."""
+    """A one-column legend of coloured squares, the last series on top (as in the stacks)."""
     out = []
-    for i, name in enumerate(names):
-        top = y + i * 18
+    for row, i in enumerate(reversed(range(len(names)))):
+        name, top = names[i], y + row * 18
         out.append(f'<rect x="{x}" y="{top}" width="12" height="12" fill="{colour(i)}"/>')
         out.append(f'<text x="{x + 18}" y="{top + 10}" {FONT}>{escape(name)}</text>')
     return "".join(out)
