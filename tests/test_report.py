@@ -20,6 +20,8 @@ import pytest
 
 from newsbot.exitcodes import ExitCode
 from newsbot.report.cli import main as report_main
+from newsbot.report.data import ReportData, Run, gather
+from newsbot.report.page import render
 from newsbot.sampleweb.server import serve
 from newsbot.state import SQLiteStateStore
 from tests.s3server import MotoServer, env_for, moto, run, why  # noqa: F401  (fixture)
@@ -242,9 +244,6 @@ def test_summaries_key_runs_like_the_store(history: dict[str, Any]) -> None:
 
 
 def test_text_from_summaries_is_escaped() -> None:
-    from newsbot.report.data import ReportData, Run
-    from newsbot.report.page import render
-
     evil = "<script>alert(1)</script>"
     run_ = Run("20261129T194120Z", exit_code=3, exit_status="delivery_failed", scraped=1,
                drops={evil: 2}, outlets=["prothomalo"], has_summary=True,
@@ -253,3 +252,34 @@ def test_text_from_summaries_is_escaped() -> None:
     html = render(ReportData("bn_world", "2026-11-29T20:00:00+00:00", [run_],
                              {"prothomalo": {"2026-11-29": 1}}, "state store", {}, {}))
     assert "<script" not in html and "&lt;script&gt;" in html
+
+
+class _NoDays(SQLiteStateStore):
+    """A backend that keeps no first-seen days."""
+
+    def articles_by_day(self) -> None:
+        return None
+
+
+def test_gather_reads_the_newest_summaries_and_falls_back_to_them(tmp_path: Path) -> None:
+    for day, new in ((1, 3), (2, 4), (3, 5), (4, 6)):
+        stamp = f"202611{day:02d}T100000Z"
+        path = tmp_path / "feeds" / "bn_world" / f"2026-11-{day:02d}" / f"{stamp}.summary.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps({
+            "spider": "bn_world", "run_id": f"bn_world-{stamp}", "exit_code": 0,
+            "exit_status": "ok", "items": {"scraped": new}, "drops": {"http_404": day},
+            "outlets": {"ittefaq": {"scraped": new, "new": new}},
+            "canary": {"tripped": False, "alerts": []}, "delivery": {"feeds": []},
+        }))  # fmt: skip
+    store = _NoDays(tmp_path / "state.sqlite3")
+    try:
+        data = gather(store, [tmp_path / "feeds"], max_runs=2)
+    finally:
+        store.close()
+    assert [r.stamp for r in data.runs] == ["20261103T100000Z", "20261104T100000Z"]
+    assert [r.drops for r in data.runs] == [{"http_404": 3}, {"http_404": 4}]
+    assert data.daily_source == "run summaries"
+    assert data.daily == {"ittefaq": {"2026-11-03": 5, "2026-11-04": 6}}
+    assert data.latest_outlets == ["ittefaq"]
+    assert data.names["ittefaq"][0] == "The Daily Ittefaq"

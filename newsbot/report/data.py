@@ -113,7 +113,9 @@ def gather(
     for record in records:
         stamp = record.run_id.rpartition("-")[2]
         _from_record(runs.setdefault(stamp, Run(stamp)), record)
-    for path in summary_files(summaries):
+    # only the newest files are read: a long-running deployment keeps thousands
+    paths = sorted(summary_files(summaries), key=lambda p: (_STAMP.findall(p.name) or [""])[-1])
+    for path in paths[-max_runs * 2 :]:
         try:
             summary = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
