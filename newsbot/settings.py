@@ -137,6 +137,7 @@ NEWSBOT_CANARY_ACCEPT: list[str] = []
 NEWSBOT_MONITOR_MAX_DROP_RATE = 0.5
 NEWSBOT_MONITOR_DROP_RATE_IGNORE = ["unchanged", "duplicate_url"]
 NEWSBOT_MONITOR_DROP_RATE_MIN = 20
+NEWSBOT_ALERT_WEBHOOK_TIMEOUT = 10.0  # seconds; the URL itself comes from the environment only
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,

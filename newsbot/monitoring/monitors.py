@@ -22,6 +22,7 @@ class _SummaryMonitor(Monitor):
 
     @property
     def summary(self) -> dict[str, Any]:
+        """The run summary (the monitor is skipped when there is none)."""
         summary = summary_of(self.data.crawler)
         if summary is None:
             self.skipTest("no run summary (the summary extension is off)")
@@ -29,6 +30,7 @@ class _SummaryMonitor(Monitor):
 
     @property
     def settings(self) -> Any:
+        """The crawler's settings."""
         return self.data.crawler.settings
 
 
@@ -38,6 +40,7 @@ class CanaryMonitor(_SummaryMonitor):
 
     @monitors.name("no outlet tripped the canary")
     def test_canary_not_tripped(self) -> None:
+        """Fails with the canary's findings."""
         canary = self.summary.get("canary") or {}
         alerts = canary.get("alerts") or []
         if canary.get("tripped"):
@@ -50,6 +53,7 @@ class DeliveryMonitor(_SummaryMonitor):
 
     @monitors.name("every feed was stored")
     def test_feeds_stored(self) -> None:
+        """Fails with each feed that was not stored and why."""
         delivery = self.summary["delivery"]
         if delivery["failed"]:
             bad = [f for f in delivery["feeds"] if f["status"] != "stored"]
@@ -67,6 +71,7 @@ class DropRateMonitor(_SummaryMonitor):
 
     @monitors.name("drop rate within NEWSBOT_MONITOR_MAX_DROP_RATE")
     def test_drop_rate(self) -> None:
+        """Fails with the rate and the most frequent reasons."""
         rate, drops, total = drop_rate(
             self.summary,
             ignore=self.settings.getlist(
