@@ -286,3 +286,16 @@ def test_delivery_failure_alerts_every_channel(
     assert "Subject: newsbot bn_world: 1 check(s) failed" in log
     assert "SendWebhook... OK" in log
     assert_no_secrets(log, summary_text(tmp_path))
+
+
+def test_an_alert_that_cannot_be_sent_changes_no_exit_code(
+    tmp_path: Path, web: Any, moto: MotoServer  # noqa: F811
+) -> None:
+    dead = f"http://127.0.0.1:{free_port()}/hook?token={TOKEN}"
+    env = env_for(web.base_url, **moto.env(NEWSBOT_S3_BUCKET="newsbot-alerts-dead-hook"),
+                  NEWSBOT_ALERT_WEBHOOK_URL=dead)
+    proc = run(tmp_path, env, "prothomalo", "-s", "NEWSBOT_ALERT_WEBHOOK_TIMEOUT=2")
+    assert proc.returncode == ExitCode.DELIVERY_FAILED, why(proc)
+    assert "SendWebhook... ERROR" in proc.stderr
+    assert "WebhookError: the webhook could not be reached" in proc.stderr
+    assert_no_secrets(proc.stderr, summary_text(tmp_path))
