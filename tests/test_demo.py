@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.crawling import REPO
+from tests.recordschema import assert_valid
 
 
 def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
@@ -36,6 +37,10 @@ def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
     lines = feed.read_text(encoding="utf-8").splitlines()
     assert len(lines) == written
     assert all(json.loads(line)["language"] == "bn" for line in lines)
+    assert_valid([json.loads(line) for line in lines], "in the demo feed")
+    report = tmp_path / re.search(r"report\s+(\S+\.html)$", out, re.M).group(1)
+    html = report.read_text(encoding="utf-8")
+    assert "newsbot run report: bn_world" in html and "<b>songkolon</b>" in html
     # A second demo shows a full crawl again: demo state is reset each time.
     again = subprocess.run(
         [sys.executable, "-m", "newsbot", "demo"],
