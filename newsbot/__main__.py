@@ -5,6 +5,7 @@
   deliver                       upload spooled feeds that an earlier run could not deliver
   state rebuild                 rebuild the state store from the stored feeds and the spool
   demo                          serve the bundled sample web and crawl it (``make demo``)
+  report [-o report.html]       write the run report: one HTML page from state and summaries
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ COMMANDS = {
     "deliver": "newsbot.delivery.cli:main",
     "state": "newsbot.delivery.rebuild:main",
     "demo": "newsbot.demo:main",
+    "report": "newsbot.report.cli:main",
 }
 
 

@@ -2,18 +2,21 @@
 
 Serves the sample web on a free 127.0.0.1 port, runs the real ``scrapy crawl bn_world`` against
 it (same spider, pipelines and feed exporters as production; only the download handler routes
-the outlets' host names to the local server) and prints a one-screen summary.
+the outlets' host names to the local server) and prints a one-screen summary with the path of
+the run report (``python -m newsbot report``).
 
 The demo is sandboxed in ``.newsbot/demo/``: its feeds, rejects, summaries, spool, state,
-learned templates, lock and log all live there (reset on every demo run, so each run shows a
-full crawl), and the crawl it starts sees none of the environment's ``NEWSBOT_*``, ``SCRAPY_*``
-or ``AWS_*`` variables (so no S3 bucket, credentials or production paths), except
+learned templates, lock, log and report all live there (reset on every demo run, so each run
+shows a full crawl), and the crawl it starts sees none of the environment's ``NEWSBOT_*``,
+``SCRAPY_*`` or ``AWS_*`` variables (so no S3 bucket, credentials or production paths), except
 ``NEWSBOT_NOW``. Run in a production checkout, it leaves every production file as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -22,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from newsbot.report.cli import main as write_report
 from newsbot.sampleweb.model import load as load_sample_web
 from newsbot.sampleweb.server import serve
 
@@ -67,7 +71,7 @@ def demo_command(base_url: str, outlets: list[str]) -> tuple[list[str], dict[str
     return cmd, demo_env(base_url)
 
 
-def format_summary(summary: dict[str, Any], log_path: Path) -> str:
+def format_summary(summary: dict[str, Any], log_path: Path, report: Path | None = None) -> str:
     """The one-screen digest of a run summary."""
     stats = summary.get("stats", {})
     feeds = [f for f in summary.get("delivery", {}).get("feeds", []) if f.get("status") == "stored"]
@@ -91,6 +95,8 @@ def format_summary(summary: dict[str, Any], log_path: Path) -> str:
     lines += [f"  feed               {f['uri']}" for f in feeds]
     if stats.get("newsbot/rejects/path"):
         lines.append(f"  rejects            {stats['newsbot/rejects/path']}")
+    if report is not None:
+        lines.append(f"  report             {report}")
     lines += [
         f"  crawl log          {log_path}",
         f"  finished in {summary['duration_seconds']:.1f} s, exit code {summary['exit_code']}"
@@ -117,5 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"The crawl wrote no summary (exit code {code}); see {DEMO_DIR / 'crawl.log'}")
         return code or 1
     summary = json.loads(last_run.read_text(encoding="utf-8"))
-    print(format_summary(summary, DEMO_DIR / "crawl.log"))
-    return code
+    report = DEMO_DIR / "report.html"
+    report_args = ["-o", str(report), "--state", str(DEMO_DIR / "state.sqlite3")]
+    with contextlib.redirect_stdout(io.StringIO()):  # the digest below names the report
+        written = write_report([*report_args, "--summaries", str(last_run)]) == 0
+    print(format_summary(summary, DEMO_DIR / "crawl.log", report if written else None))
+    return code or (0 if written else 1)

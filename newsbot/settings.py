@@ -62,7 +62,8 @@ ITEM_PIPELINES = {
 }
 # Languages kept; other articles are dropped with reason language:<code>.
 NEWSBOT_LANGUAGES = ["bn"]
-# Share of Bengali letters above which text is Bengali without asking langdetect.
+# Share of Bengali-script letters from which text is told apart among the Bengali-script
+# languages (letters, marker words, pycld2) instead of by langdetect (newsbot.language).
 NEWSBOT_LANGUAGE_SCRIPT_SHARE = 0.6
 # How much text langdetect reads (it costs about 8 ms per 3,000 characters).
 NEWSBOT_LANGDETECT_MAX_CHARS = 1000
@@ -126,6 +127,8 @@ NEWSBOT_SPOOL_DIR = ".newsbot/spool"
 # environment variables; credentials from the environment only (AWS_ACCESS_KEY_ID, …).
 ADDONS = {
     "newsbot.delivery.addon.DeliveryAddon": 0,
+    # Alerts (spidermon) only when a channel is configured; see the README, "Alerts".
+    "newsbot.monitoring.addon.MonitoringAddon": 10,
 }
 NEWSBOT_S3_CONNECT_TIMEOUT = 10
 NEWSBOT_S3_READ_TIMEOUT = 30
@@ -151,6 +154,12 @@ NEWSBOT_CANARY_MIN_ARTICLES = 3
 NEWSBOT_CANARY_HISTORY = 5
 NEWSBOT_CANARY_ACCEPT: list[str] = []
 NEWSBOT_CANARY_STALE_HOURS = 48  # an outlet with nothing new for this long is reported; 0: never
+# Alerts: the spidermon suite's drop-rate check (share of pages and items dropped; drops for
+# these reasons count as fine; judged from this many pages and items on).
+NEWSBOT_MONITOR_MAX_DROP_RATE = 0.5
+NEWSBOT_MONITOR_DROP_RATE_IGNORE = ["unchanged", "duplicate_url"]
+NEWSBOT_MONITOR_DROP_RATE_MIN = 20
+NEWSBOT_ALERT_WEBHOOK_TIMEOUT = 10.0  # seconds; the URL itself comes from the environment only
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,

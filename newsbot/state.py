@@ -245,6 +245,12 @@ class StateStore(ABC):
         """The canary baseline: runs of ``spider``, newest first, holding for each outlet only
         its ``limit`` most recent untripped records (runs left without records are omitted)."""
 
+    def articles_by_day(self) -> dict[tuple[str, str], int] | None:
+        """Articles per (outlet id, UTC day first seen), for the run report; None when the
+        backend does not keep first-seen days (the report then counts new articles from the run
+        summaries)."""
+        return None
+
     @abstractmethod
     def delivery_mark(self) -> tuple[str, int]:
         """``(store id, generation)``: a random id fixed when the store was created, and a
@@ -624,6 +630,14 @@ class SQLiteStateStore(StateStore):
             exit_code=row["exit_code"],
             outlets=outlets,
         )
+
+    def articles_by_day(self) -> dict[tuple[str, str], int] | None:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT COALESCE(outlet_id, 'unknown'), substr(first_seen, 1, 10), COUNT(*)"
+                " FROM articles GROUP BY 1, 2"
+            ).fetchall()
+        return {(r[0], r[1]): r[2] for r in rows}
 
     def delivered_urls(self) -> dict[str, Version]:
         """Every delivered canonical URL with its delivered version (for tests and tools)."""

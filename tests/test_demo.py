@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.crawling import REPO
+from tests.recordschema import assert_valid
 
 
 def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
@@ -27,7 +28,8 @@ def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
     drops = int(re.search(r"drops\s+(\d+)", out).group(1))
     assert written >= 79
     assert fetched > written + drops
-    for reason in ("http_404", "language:en", "language:hi", "duplicate_url"):
+    for reason in ("http_404", "language:en", "language:hi", "language:as", "language:bn-Latn",
+                   "duplicate_url"):
         assert re.search(rf"^\s+{re.escape(reason)}\s+\d+$", out, re.M), reason
     for outlet in ("prothomalo", "songkolon", "anandabazar"):
         assert re.search(rf"^\s+{outlet}\s+\d+$", out, re.M), outlet
@@ -35,6 +37,10 @@ def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
     lines = feed.read_text(encoding="utf-8").splitlines()
     assert len(lines) == written
     assert all(json.loads(line)["language"] == "bn" for line in lines)
+    assert_valid([json.loads(line) for line in lines], "in the demo feed")
+    report = tmp_path / re.search(r"report\s+(\S+\.html)$", out, re.M).group(1)
+    html = report.read_text(encoding="utf-8")
+    assert "newsbot run report: bn_world" in html and "<b>songkolon</b>" in html
     # A second demo shows a full crawl again: demo state is reset each time.
     again = subprocess.run(
         [sys.executable, "-m", "newsbot", "demo"],

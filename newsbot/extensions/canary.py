@@ -38,7 +38,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsbot import clock
-from newsbot.delivery.uri import run_started, stamp_of
+from newsbot.delivery.uri import run_id, run_started
 from newsbot.middlewares.refetch import SKIPPED_PREFIX
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler
 
@@ -333,7 +333,7 @@ class CanaryExtension:
         )
         started = run_started(self.crawler)
         self.run = RunRecord(
-            run_id=f"{spider.name}-{stamp_of(started)}",
+            run_id=run_id(self.crawler, spider.name),
             spider=spider.name,
             started_at=started,
             finished_at=clock.now(),
