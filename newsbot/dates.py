@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsbot.data import load_toml
 from newsbot.text import BN_DIGITS as text_BN_DIGITS
 from newsbot.text import ZERO_WIDTH as text_ZERO_WIDTH
+from newsbot.text import fold
 
 __all__ = [
     "BANGLA_MONTHS",
@@ -163,9 +164,10 @@ def _nfc(s: str) -> str:
 
 
 def _key(s: str) -> str:
-    """Lookup key for table entries and matched text."""
-    s = _nfc(_nfc(s).translate(_TRANSLATE))
-    return _WS_RE.sub(" ", s).strip().casefold()
+    """Lookup key for table entries and matched text: the project's ``fold`` (so a label is
+    compared the way every label is), with Bengali digits and dashes mapped."""
+    s = _nfc(fold(s).translate(_TRANSLATE))
+    return _WS_RE.sub(" ", s).strip()
 
 
 def _index(table: dict[str, object] | tuple[str, ...]) -> dict[str, object]:
@@ -283,7 +285,7 @@ _SPACED_COLON_RE = re.compile(r"(?<=\d)\s*:\s+(?=\d{2}(?!\d))|(?<=\d)\s+:(?=\d{2
 
 
 def _normalise(text: str) -> str:
-    s = _nfc(text[:MAX_INPUT_CHARS]).translate(_TRANSLATE)
+    s = fold(text[:MAX_INPUT_CHARS]).translate(_TRANSLATE)
     return _SPACED_COLON_RE.sub(":", _WS_RE.sub(" ", _nfc(s)).strip())
 
 

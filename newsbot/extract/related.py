@@ -399,7 +399,7 @@ def _card_entries(
                 if url == "":
                     current = None
                     continue
-                text = element_text(node) or clean_line(_img_alt(node))
+                text = element_text(node) or clean_line(_image_link_title(node))
                 key = canonicalize_url(url) if url else None
                 if key and key in by_url:
                     current = by_url[key]
@@ -434,7 +434,11 @@ def _note_text(entry: _Entry, text: str, registry: Registry) -> None:
         entry.label = text
 
 
-def _img_alt(a: etree._Element) -> str:
+def _image_link_title(a: etree._Element) -> str:
+    """The title an image link gives: its own ``title`` attribute (WordPress thumbnails), else
+    the image's ``alt`` or ``title``."""
+    if a.get("title") and a.get("title").strip():
+        return a.get("title")
     for img in a.iter("img"):
         alt = img.get("alt") or img.get("title")
         if alt:
