@@ -26,7 +26,7 @@ import lxml.html
 from parsel import Selector
 
 from newsbot import clock
-from newsbot.dates import find_dates, parse_date, to_iso
+from newsbot.dates import Stamp, find_stamps, from_epoch, parse_stamp, to_iso, tzinfo_for
 from newsbot.extract.body import (
     MAX_DATE_LINE_CHARS,
     filter_body,
@@ -39,6 +39,8 @@ from newsbot.extract.body import (
 from newsbot.extract.furniture import (
     CAPTION_CLASS_RE,
     MAX_BYLINE_CHARS,
+    article_scope,
+    chrome_or_teaser,
     furniture,
     placed_as_standfirst,
 )
@@ -199,51 +201,70 @@ class GenericExtractor:
         return names
 
     def dates(self) -> tuple[str | None, str | None]:
-        """(published, updated) as ISO 8601 with offset. Machine-readable dates first (profile
-        ISO values, then metadata), then visible date text in the outlet's time zone."""
+        """(published, updated) as ISO 8601 with offset.
+
+        Candidates in order of evidence: the profile's machine-readable values (ISO, Unix
+        time), metadata, the text of the profile's date selectors, the page's own visible date
+        elements (never the masthead, footer, sidebars or other articles' teasers). The first
+        wins, except that a value with a time of day beats a date-only value for the same day.
+        ``updated`` is dropped when it does not come after ``published``."""
         tz = self.ctx.tz
-        result: dict[str, str | None] = {"published": None, "updated": None}
-        visible: dict[str, list[str]] = {"published": [], "updated": []}
-        for name in ("published", "updated"):
-            for value in self.profile_values(name):
-                if _looks_iso(value):
-                    result[name] = result[name] or _iso(value, tz)
-                else:
-                    visible[name].append(value)
         meta = {"published": self.ctx.meta.published, "updated": self.ctx.meta.updated}
+        page = self._visible_dates()
+        best: dict[str, Stamp | None] = {}
         for name in ("published", "updated"):
-            if not result[name] and meta[name]:
-                result[name] = _iso(meta[name], tz)
-        for name in ("published", "updated"):
-            if not result[name] and visible[name]:
-                found = find_dates(" \n".join(visible[name]), default_tz=tz)
+            stamps: list[Stamp | None] = []
+            visible: list[str] = []
+            for value in self.profile_values(name):
+                stamp = _machine_stamp(value, tz)
+                if stamp is None:
+                    visible.append(value)
+                stamps.append(stamp)
+            if meta[name]:
+                stamps.append(_machine_stamp(meta[name], tz) or parse_stamp(meta[name],
+                                                                          default_tz=tz))
+            if visible:
+                found = find_stamps(" \n".join(visible), default_tz=tz)
                 # An unlabelled date counts as "published": in the text of the profile's
                 # ``updated`` selectors it is the updated date.
-                dt = found.get(name) or found.get("published")
-                result[name] = to_iso(dt) if dt else None
-        if not result["published"]:
-            found = self._visible_dates()
-            result["published"] = found.get("published")
-            result["updated"] = result["updated"] or found.get("updated")
-        if result["updated"] and result["updated"] == result["published"]:
-            result["updated"] = None
-        return result["published"], result["updated"]
+                stamps.append(found.get(name) or found.get("published"))
+            stamps.append(page.get(name))
+            best[name] = _most_precise([s for s in stamps if s is not None])
+        published, updated = best["published"], best["updated"]
+        if updated and published and updated.moment <= published.moment:
+            updated = None
+        return (to_iso(published.moment) if published else None,
+                to_iso(updated.moment) if updated else None)
 
-    def _visible_dates(self) -> dict[str, str | None]:
-        """Dates printed on the page: <time> elements and short date-like elements."""
+    def _visible_dates(self) -> dict[str, Stamp | None]:
+        """Dates printed on the page: <time> elements and short date-like elements of the
+        article itself — not the masthead's "today" before the headline and outside the
+        article, not page chrome, not other articles' teasers."""
+        root = self.ctx.root
+        h1 = next(root.iter("h1"), None)
+        scope = article_scope(h1)
+        today = clock.today(tzinfo_for(self.ctx.tz))
         texts: list[str] = []
-        for node in furniture(self.ctx.root, self.ctx.cache)["date"][:12]:
+        for node in furniture(root, self.ctx.cache)["date"][:12]:
+            if chrome_or_teaser(node, h1):
+                continue
+            before_h1 = h1 is not None and self.ctx.order(node) < self.ctx.order(h1)
+            if before_h1 and scope is not None and scope not in set(node.iterancestors()):
+                continue  # a masthead line outside the article
             value = node.get("datetime")
             if value and _looks_iso(value):
-                texts.append(value)
-                continue
-            text = element_text(node)
-            if 4 <= len(text) <= MAX_DATE_LINE_CHARS * 2:
-                texts.append(text)
+                text = value
+            else:
+                text = element_text(node)
+                if not 4 <= len(text) <= MAX_DATE_LINE_CHARS * 2:
+                    continue
+            stamp = parse_stamp(text, default_tz=self.ctx.tz)
+            if before_h1 and stamp and not stamp.timed and stamp.moment.date() == today:
+                continue  # the masthead's "today"
+            texts.append(text)
         if not texts:
             return {}
-        found = find_dates("\n".join(texts), default_tz=self.ctx.tz)
-        return {k: (to_iso(v) if v else None) for k, v in found.items()}
+        return find_stamps("\n".join(texts), default_tz=self.ctx.tz)
 
     def byline(self, visible: bool = True) -> tuple[list[str], str | None]:
         """(authors, desk): people from the profile, else metadata, else (with ``visible``)
@@ -493,9 +514,24 @@ def _looks_iso(value: str) -> bool:
     return bool(re.match(r"^\s*\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2})?", value))
 
 
-def _iso(value: str, tz: str) -> str | None:
-    dt = parse_date(value, default_tz=tz)
-    return to_iso(dt) if dt else None
+def _machine_stamp(value: str, tz: str) -> Stamp | None:
+    """A machine-readable date (ISO 8601, or a Unix time from embedded JSON); None for text."""
+    if _looks_iso(value):
+        return parse_stamp(value, default_tz=tz)
+    return from_epoch(value)
+
+
+def _most_precise(stamps: list[Stamp]) -> Stamp | None:
+    """The first stamp, unless it is date-only and a later one gives a time on that same day."""
+    if not stamps:
+        return None
+    first = stamps[0]
+    if not first.timed:
+        day = first.moment.date()
+        for stamp in stamps[1:]:
+            if stamp.timed and stamp.moment.astimezone(first.moment.tzinfo).date() == day:
+                return stamp
+    return first
 
 
 def _same_image(src: str, url: str) -> bool:
