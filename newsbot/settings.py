@@ -130,6 +130,10 @@ NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be
 NEWSBOT_CANARY_MIN_ARTICLES = 3
 NEWSBOT_CANARY_HISTORY = 5
 NEWSBOT_CANARY_ACCEPT: list[str] = []
+# An outlet whose profile misses one of these fields ("detect": no version recognised the page)
+# on more than this share of its pages trips the canary (a redesign).
+NEWSBOT_CANARY_PROFILE_FIELDS = ["detect", "title", "body"]
+NEWSBOT_CANARY_PROFILE_MISS_SHARE = 0.5
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,

@@ -14,14 +14,15 @@ from newsbot.discovery import article_url_matches
 from newsbot.extract import page_is_article
 from newsbot.extract.page import ProfileExtractor, build_context, extract_page, extractor_for
 from newsbot.extract.profiles import (
+    ProfileError,
     article_url_patterns,
     listing_link_selectors,
     load_profiles,
     load_profiles_from,
     next_page_selectors,
     parse_profile,
-    select,
 )
+from newsbot.extract.selectors import SelectorError, check, select, select_all
 from newsbot.registry import load_registry
 
 URL = "https://www.kalerkantho.com/online/world/2026/11/24/1234567"
@@ -99,10 +100,24 @@ def test_profiles_from_a_folder(tmp_path: Path) -> None:
         '[[versions]]\nversion = "1"\ndetect = "div.x"\ntitle = ["h1::text"]\nbody = ["div.x"]\n',
         "utf-8",
     )
-    (tmp_path / "broken.toml").write_text("outlet_id = [", "utf-8")
     found = load_profiles_from(tmp_path)
     assert list(found) == ["kalerkantho"]
     assert found["kalerkantho"].versions[0].selectors("title") == ("h1::text",)
+
+
+@pytest.mark.parametrize("text", [
+    "outlet_id = [",                                                        # not TOML
+    'article_url = ["x"]\n',                                                # no outlet_id
+    'outlet_id = "kalerkantho"\narticle_url = ["(unclosed"]\n',             # bad URL regex
+    'outlet_id = "kalerkantho"\n[[versions]]\nversion = "1"\ndetect = "div.x"\n'
+    'title = ["h1[[[broken"]\n',                                            # CSS
+    'outlet_id = "kalerkantho"\n[[versions]]\nversion = "1"\ndetect = "//div["\n',  # XPath
+    'outlet_id = "kalerkantho"\nlisting_links = ["script::text >> a[?"]\n',   # JMESPath
+])
+def test_a_broken_profile_is_an_error_at_load(tmp_path: Path, text: str) -> None:
+    (tmp_path / "kalerkantho.toml").write_text(text, "utf-8")
+    with pytest.raises(ProfileError):
+        load_profiles_from(tmp_path)
 
 
 def test_newest_matching_version_wins(profiles: dict) -> None:
@@ -161,7 +176,22 @@ def test_selector_syntax_css_and_xpath() -> None:
     assert select(sel, "p.a::text").getall() == ["এক"]
     assert select(sel, "//p[2]/text()").getall() == ["দুই"]
     assert select(sel, "(//p)[1]/@class").getall() == ["a"]
-    assert select(sel, "p[[[broken").getall() == []
+    with pytest.raises(SelectorError):
+        check("p[[[broken")
+
+
+def test_selector_reads_embedded_json() -> None:
+    data = ('{"props": {"pageData": {"metadata": {"firstPublished": 1736661000000},'
+            ' "blocks": [{"type": "text", "text": "এক"}, {"type": "image"},'
+            ' {"type": "text", "text": "দুই"}]}}}')
+    sel = Selector(text=f'<script id="__NEXT_DATA__" type="application/json">{data}</script>'
+                        '<script id="other">not json</script>')
+    expr = "script#__NEXT_DATA__::text >> props.pageData.blocks[?type=='text'].text"
+    check(expr)
+    assert select(sel, expr).getall() == ["এক", "দুই"]
+    assert select_all(sel, ["#__NEXT_DATA__::text >> props.pageData.metadata.firstPublished"]) == [
+        "1736661000000"]
+    assert select(sel, "script#other::text >> a").getall() == []
 
 
 def test_spider_helpers_from_bundled_profiles() -> None:

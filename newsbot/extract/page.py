@@ -86,6 +86,9 @@ class PageContext:
     meta: PageMetadata
     order: DocOrder
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Profile fields whose selectors matched nothing on this page ("detect" when no version
+    #: of the outlet's profile recognised it); the extractor fell back for each.
+    misses: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> lxml.html.HtmlElement:
@@ -118,7 +121,10 @@ def build_context(
         profile = profile_for(outlet.id)
     version = profile.version_for(sel) if profile else None
     meta = read_metadata(sel, url)
-    return PageContext(url, loaded, sel, outlet, profile, version, meta, DocOrder(loaded.root))
+    ctx = PageContext(url, loaded, sel, outlet, profile, version, meta, DocOrder(loaded.root))
+    if profile is not None and version is None:
+        ctx.misses.append("detect")
+    return ctx
 
 
 def _now_utc() -> str:
@@ -478,13 +484,17 @@ class ProfileExtractor(GenericExtractor):
         self._cache: dict[str, list[str]] = {}
 
     def profile_values(self, name: str) -> list[str]:
-        """Values of the first selector of field ``name`` that yields any."""
+        """Values of the first selector of field ``name`` that yields any. A field whose
+        selectors all match nothing is noted in ``ctx.misses`` (the caller falls back)."""
         if name not in self._cache:
             values: list[str] = []
-            for expr in self.version.selectors(name):
+            exprs = self.version.selectors(name)
+            for expr in exprs:
                 values = _texts(self.ctx.sel, expr)
                 if values:
                     break
+            if exprs and not values:
+                self.ctx.misses.append(name)
             self._cache[name] = values
         return self._cache[name]
 
@@ -498,6 +508,8 @@ class ProfileExtractor(GenericExtractor):
     def body_paragraphs(self) -> list[str]:
         """Paragraphs of the profile's body containers (minus ``drop``), else generic."""
         paragraphs = profile_body(self.ctx.sel, self.version)
+        if not paragraphs and self.version.body:
+            self.ctx.misses.append("body")
         return paragraphs or super().body_paragraphs()
 
 
@@ -552,9 +564,14 @@ def extract_page(
     fetched_at: str | None = None,
     text_only: bool = False,
     profiles: Mapping[str, Profile] | None = None,
+    misses: list[str] | None = None,
 ) -> Article:
     """Guard, parse once, choose the extractor and read the article (raises ExtractionError);
     ``text_only`` skips fields that do not shape the body; ``profiles`` replaces the bundled
-    profiles."""
+    profiles; ``misses`` receives the profile fields that matched nothing (see
+    :attr:`PageContext.misses`), also when the page then fails."""
     ctx = build_context(html, url, encoding, profiles)
+    if misses is not None:
+        misses.extend(ctx.misses)
+        ctx.misses = misses
     return extractor_for(ctx).extract(fetched_at=fetched_at, text_only=text_only)

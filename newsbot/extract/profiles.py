@@ -7,7 +7,11 @@ extractor then falls back to structured metadata and the generic extractor field
 All profiles are loaded once per process.
 
 Selectors: a string starting with "/" or "(" is XPath, otherwise CSS (parsel ``::text`` and
-``::attr()``).
+``::attr()``); ``<selector> >> <JMESPath>`` reads embedded JSON (see
+:mod:`newsbot.extract.selectors`). A profile file that cannot be read, or a selector in it that
+does not compile, is an error (:class:`ProfileError`) when the profiles are loaded — at the
+crawl's start — never a silent fallback. Selectors that compile but match nothing on a page fail
+soft: the extractor falls back field by field and counts the miss.
 """
 
 from __future__ import annotations
@@ -25,10 +29,15 @@ from typing import Any
 from parsel import Selector, SelectorList
 
 from newsbot.extract.metadata import is_article, read_metadata
-from newsbot.extract.selectors import select
+from newsbot.extract.selectors import SelectorError, check, select
 from newsbot.registry import load_registry
 
 log = logging.getLogger(__name__)
+
+#: Crawl stats of profiled outlets: article pages read (``<prefix><outlet>``) and profile fields
+#: that matched nothing on them (``<prefix><outlet>/<field>``).
+PROFILE_PAGES_PREFIX = "newsbot/profile/pages/"
+PROFILE_MISS_PREFIX = "newsbot/profile/miss/"
 
 PROFILE_PACKAGE = "newsbot.data"
 PROFILE_DIR = "profiles"
@@ -39,6 +48,10 @@ TEXT_FIELDS = (
 )
 #: Multi-value fields (every value of the first selector that yields any).
 LIST_FIELDS = ("authors", "desk", "tags")
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be read or holds a selector that does not compile."""
 
 
 @dataclass(frozen=True)
@@ -126,8 +139,35 @@ def _parse_version(table: dict[str, Any]) -> ProfileVersion:
     )
 
 
+def _expressions(profile: Profile) -> Iterable[str]:
+    yield from profile.listing_links
+    yield from profile.next_page
+    for version in profile.versions:
+        yield version.detect
+        yield version.paragraph
+        yield from version.body
+        yield from version.drop
+        for exprs in version.fields.values():
+            yield from exprs
+        for rule in version.related:
+            yield from (rule.item, rule.title, rule.url, rule.label)
+
+
 def parse_profile(data: dict[str, Any], source: str = "") -> Profile:
-    """Build a :class:`Profile` from the parsed TOML of one profile file."""
+    """Build a :class:`Profile` from the parsed TOML of one profile file; raises
+    :class:`ProfileError` when one of its selectors does not compile."""
+    profile = _parse_profile(data, source)
+    for expr in _expressions(profile):
+        if not expr:
+            continue
+        try:
+            check(expr)
+        except SelectorError as exc:
+            raise ProfileError(f"profile {source or profile.outlet_id}: {exc}") from exc
+    return profile
+
+
+def _parse_profile(data: dict[str, Any], source: str) -> Profile:
     versions = [_parse_version(t) for t in data.get("versions", [])]
     if versions and all(re.search(r"\d", v.version) for v in versions):
         # Newest first; a stable sort keeps the file order between equal versions.
@@ -156,7 +196,8 @@ def _profile_files() -> Iterable[tuple[str, str]]:
 
 
 def load_profiles_from(folder: Path) -> dict[str, Profile]:
-    """Profiles read from every ``*.toml`` file in ``folder`` (for tests and tools)."""
+    """Profiles read from every ``*.toml`` file in ``folder`` (for tests and tools); raises
+    :class:`ProfileError` on a file that cannot be read."""
     texts = [(p.name, p.read_text("utf-8")) for p in sorted(folder.glob("*.toml"))]
     return _build(texts)
 
@@ -166,16 +207,18 @@ def _build(texts: Iterable[tuple[str, str]]) -> dict[str, Profile]:
     for name, text in texts:
         try:
             profile = parse_profile(tomllib.loads(text), source=name)
-        except (tomllib.TOMLDecodeError, KeyError, re.error, TypeError) as exc:
-            log.error("bad profile %s: %s", name, exc)
-            continue
+        except ProfileError:
+            raise
+        except (tomllib.TOMLDecodeError, KeyError, re.error, TypeError, ValueError) as exc:
+            raise ProfileError(f"profile {name} cannot be read: {exc}") from exc
         profiles[profile.outlet_id] = profile
     return profiles
 
 
 @functools.cache
 def load_profiles() -> dict[str, Profile]:
-    """All bundled profiles by outlet id (read once per process)."""
+    """All bundled profiles by outlet id (read once per process); raises :class:`ProfileError`
+    on a profile that cannot be read or a selector that does not compile."""
     return _build(_profile_files())
 
 

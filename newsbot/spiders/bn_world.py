@@ -28,6 +28,12 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
+from newsbot.extract.profiles import (
+    PROFILE_MISS_PREFIX,
+    PROFILE_PAGES_PREFIX,
+    load_profiles,
+    profile_for,
+)
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
@@ -95,6 +101,7 @@ class BnWorldSpider(scrapy.Spider):
     def _configure(self) -> None:
         settings = self.settings
         self.registry = load_registry()
+        load_profiles()  # a broken profile is an error at start-up, not on the first page
         if self._start_url_arg:
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
             unknown = [url for url, outlet in found.items() if outlet is None]
@@ -190,9 +197,12 @@ class BnWorldSpider(scrapy.Spider):
             self.drop(response, "offsite")
             return
         self.crawler.stats.inc_value("newsbot/pages/listing")
+        misses: list[str] = []
         # Both helpers keep only links of this (selected) outlet.
-        for url in listing_article_links(response, outlet.id):
+        for url in listing_article_links(response, outlet.id, misses=misses):
             yield self._request(url, ARTICLE, hops=0)
+        for name in misses:
+            self.crawler.stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
         page = response.meta.get("newsbot_page", 1)
         if page < self.max_listing_pages:
             for url in next_page_links(response, outlet.id)[:1]:
@@ -200,11 +210,14 @@ class BnWorldSpider(scrapy.Spider):
 
     def parse_article(self, response: TextResponse) -> Iterator[Any]:
         """An article page: extract it, emit it once per canonical URL, follow related links."""
+        misses: list[str] = []
         try:
-            article = extract_article(response)
+            article = extract_article(response, misses=misses)
         except ExtractionError as exc:
             self.drop(response, exc.reason, str(exc))
             return
+        finally:
+            self._count_profile(response.url, misses)
         if article.canonical_url in self._emitted:
             self.drop(response, "duplicate_url", article.canonical_url)
             return
@@ -228,6 +241,17 @@ class BnWorldSpider(scrapy.Spider):
                 yield self._request(url, ARTICLE, hops=hops + 1)
 
     # -- accounting --------------------------------------------------------------------------
+
+    def _count_profile(self, url: str, misses: list[str]) -> None:
+        """Count a page of a profiled outlet, and each profile field that matched nothing on it
+        (``newsbot/profile/pages/<outlet>``, ``newsbot/profile/miss/<outlet>/<field>``)."""
+        outlet = self._outlet_of(url)
+        if outlet is None or profile_for(outlet.id) is None:
+            return
+        stats = self.crawler.stats
+        stats.inc_value(f"{PROFILE_PAGES_PREFIX}{outlet.id}")
+        for name in dict.fromkeys(misses):
+            stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
 
     def on_error(self, failure: Failure) -> None:
         """A request that ended without a response for the spider: count it under its reason."""
