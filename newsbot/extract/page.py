@@ -530,7 +530,9 @@ def _machine_stamp(value: str, tz: str) -> Stamp | None:
     """A machine-readable date (ISO 8601, or a Unix time from embedded JSON); None for text."""
     if _looks_iso(value):
         return parse_stamp(value, default_tz=tz)
-    return from_epoch(value)
+    stamp = from_epoch(value)
+    # A Unix time carries no offset of its own: it is given in the outlet's time zone.
+    return stamp._replace(moment=stamp.moment.astimezone(tzinfo_for(tz))) if stamp else None
 
 
 def _most_precise(stamps: list[Stamp]) -> Stamp | None:

@@ -26,6 +26,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
+from newsbot.boilerplate import looks_like_prose
 from newsbot.extract.profiles import RelatedRule
 from newsbot.extract.selectors import select
 from newsbot.extract.vocab import (
@@ -358,8 +359,9 @@ def _following_links(anchor: etree._Element) -> tuple[list[etree._Element], list
         if found and _prose_chars(sib) > MAX_BOX_PROSE * max(1, len(found)):
             break  # article prose, not a link block
         if not found:
-            if len(element_text(sib)) > MAX_BOX_PROSE:
-                break
+            text = element_text(sib)
+            if len(text) > MAX_BOX_PROSE or (links and looks_like_prose(text, min_words=6)):
+                break  # the article goes on after the link list
             if links:
                 elements.append(sib)
             continue
