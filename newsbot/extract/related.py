@@ -34,6 +34,7 @@ from newsbot.extract.vocab import (
     is_navigation_heading,
     is_related_heading,
     is_teaser_link_text,
+    strip_related_prefix,
     vocab,
 )
 from newsbot.registry import Registry, load_registry
@@ -489,7 +490,34 @@ def generic_related(
             taken.add(el)
             taken.update(el.iter())
         result.elements.extend(elements)
+    _prefixed_links(root, base_url, order, taken, result)
     return result
+
+
+#: Longest text of a link that carries its own "আরও পড়ুন:" label.
+MAX_PREFIXED_LINK_CHARS = 200
+
+
+def _prefixed_links(root: etree._Element, base_url: str, order: DocOrder,
+                    taken: set[etree._Element], result: RelatedResult) -> None:
+    """Links whose own text starts with a related label ("<a>আরও পড়ুন: শিরোনাম</a>"): the
+    rest is the title; the link (or the block it fills alone) is kept out of the body."""
+    for a in root.iter("a"):
+        if a in taken or a.get("href") is None or _in_nav(a):
+            continue
+        head = " ".join(a.text_content()[:60].split())
+        if not head or strip_related_prefix(head) is None:
+            continue
+        text = element_text(a)
+        title = strip_related_prefix(text) if len(text) <= MAX_PREFIXED_LINK_CHARS else None
+        url = _link_url(a, base_url)
+        if not title or len(title) < 4 or url == "":
+            continue
+        result.links.append(FoundLink(title, url, None, order(a)))
+        parent = a.getparent()
+        alone = parent is not None and parent.tag in BLOCK_TAGS and parent.tag not in TOP_TAGS \
+            and compare_key(element_text(parent)) == compare_key(text)
+        result.elements.append(parent if alone else a)
 
 
 # ---------------------------------------------------------------------------------------------
