@@ -298,7 +298,8 @@ def _label_elements(root: etree._Element) -> Iterator[etree._Element]:
 
 def _is_stopper(el: etree._Element, link_keys: set[str]) -> bool:
     """Whether a following sibling starts a new section (a heading that is not a card title)."""
-    if el.tag in NAV_TAGS or el.tag in TOP_TAGS:
+    # An <article> here is a teaser card (its prose, if any, is judged by the caller).
+    if el.tag in NAV_TAGS or (el.tag in TOP_TAGS and el.tag != "article"):
         return True
     if el.tag in HEADING_TAGS and not _links_in(el):
         return True
