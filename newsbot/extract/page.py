@@ -58,6 +58,7 @@ from newsbot.extract.related import (
 )
 from newsbot.extract.selectors import select
 from newsbot.extract.vocab import (
+    is_account_name,
     is_desk,
     strip_byline_prefix,
 )
@@ -284,7 +285,7 @@ class GenericExtractor:
         for raw in candidates:
             for name in _split_names(raw):
                 name = strip_byline_prefix(name)
-                if not name or name.startswith(("http://", "https://")):
+                if not name or name.startswith(("http://", "https://")) or is_account_name(name):
                     continue
                 if is_desk(name):
                     desk = desk or name

@@ -29,6 +29,7 @@ class Vocab:
     navigation: frozenset[str]
     link_texts: frozenset[str]
     desks: frozenset[str]
+    accounts: frozenset[str]
     desk_suffixes: tuple[str, ...]
     byline_prefix_re: re.Pattern[str]
     related_prefix_re: re.Pattern[str]
@@ -46,6 +47,7 @@ def vocab() -> Vocab:
         navigation=keys_of(data["navigation"]["headings"]),
         link_texts=keys_of(data["navigation"]["link_texts"]),
         desks=keys_of(data["byline"]["desks"]),
+        accounts=keys_of(data["byline"]["accounts"]),
         desk_suffixes=tuple(compare_key(v) for v in data["byline"]["desk_suffixes"]),
         byline_prefix_re=_byline_prefix_regex(data["byline"]["prefixes"]),
         related_prefix_re=_prefix_regex(data["related"]["headings"]),
@@ -148,6 +150,11 @@ def is_desk(name: str) -> bool:
     if key in v.desks:
         return True
     return any(key.endswith(suffix) for suffix in v.desk_suffixes if suffix)
+
+
+def is_account_name(name: str) -> bool:
+    """Whether a byline is a CMS account name ("admin"), not a person."""
+    return compare_key(name) in vocab().accounts
 
 
 def strip_byline_prefix(name: str) -> str:
