@@ -160,3 +160,14 @@ def test_visarga_and_colon_labels_are_equal(colon: str) -> None:
     assert found["published"] == datetime(2025, 1, 12, 9, 0, tzinfo=found["published"].tzinfo)
     assert found["updated"] is not None and (found["updated"].hour, found["updated"].minute) == (
         11, 30)
+
+
+def test_date_in_the_articles_own_header_is_read() -> None:
+    header = ('<header class="entry-header"><h1 class="entry-title">গাজায় সহায়তার আহ্বান</h1>'
+              '<time class="entry-date published" datetime="2025-01-12T09:15:00+06:00">'
+              "১২ জানুয়ারি ২০২৫</time></header>")
+    site_header = ('<header class="site-header"><span class="date">রবিবার, ১১ জানুয়ারি ২০২৫'
+                   "</span></header>")
+    html = (f"<html><body>{site_header}<article>{header}<div class='body'>{PARAS}</div>"
+            "</article></body></html>")
+    assert dates_of(html) == ("2025-01-12T09:15:00+06:00", None)

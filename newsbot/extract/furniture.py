@@ -86,7 +86,7 @@ def furniture(root: Any, cache: dict[str, Any] | None = None) -> dict[str, list[
                         None if match is None else "byline" if match.group("byline") else "date"
                     )
                 kind = kinds[cls]
-        if kind and not any(a.tag in _OTHER_CONTAINERS for a in el.iterancestors()):
+        if kind and not any(_other_container(a) for a in el.iterancestors()):
             found[kind].append(el)
     for kind, items in found.items():
         inner = set(items)
@@ -94,6 +94,14 @@ def furniture(root: Any, cache: dict[str, Any] | None = None) -> dict[str, list[
     if cache is not None:
         cache["furniture"] = found
     return found
+
+
+def _other_container(el: Any) -> bool:
+    """Navigation, footer, aside, form — or a header, unless it is the article's own header
+    (the one holding the ``<h1>``, as HTML5 article templates write it)."""
+    if el.tag not in _OTHER_CONTAINERS:
+        return False
+    return el.tag != "header" or next(el.iter("h1"), None) is None
 
 
 def _headline_link(el: Any) -> bool:
@@ -113,7 +121,7 @@ def chrome_or_teaser(el: Any, h1: Any | None) -> bool:
     for depth, anc in enumerate(el.iterancestors()):
         if anc.tag in ("body", "html"):
             break
-        if anc.tag in _OTHER_CONTAINERS or (anc.get("role") or "").lower() in _CHROME_ROLES:
+        if _other_container(anc) or (anc.get("role") or "").lower() in _CHROME_ROLES:
             return True
         if _CHROME_RE.search(f"{anc.get('class') or ''} {anc.get('id') or ''}"):
             return True
