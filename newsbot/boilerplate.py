@@ -78,6 +78,28 @@ def looks_like_prose(line: str, min_words: int = 8) -> bool:
     return text[-1] in "।." and words >= min_words
 
 
+# A short line with a digit after a heading is a time stamp (live-update entries), not content.
+_STAMP_MAX_WORDS = 4
+_DIGIT_RE = re.compile(r"\d")
+
+
+def marker_ends_body(following: Iterable[str], link_titles: Iterable[str] = ()) -> bool:
+    """Whether a section marker ("সর্বশেষ", "আরও খবর" …) met after article prose ends the body,
+    given the lines that follow it: yes where a block of headlines or links follows (or
+    nothing), no where prose follows — the marker is then a subheading inside the article, as
+    in a live-update story. Time stamps are looked past; a line that is one of the page's
+    related-link titles counts as a link."""
+    titles = {line_key(t) for t in link_titles}
+    for line in following:
+        text = line.strip()
+        if not text:
+            continue
+        if word_count(text) <= _STAMP_MAX_WORDS and _DIGIT_RE.search(text):
+            continue
+        return not looks_like_prose(text) or line_key(text) in titles
+    return True
+
+
 def _spaced_words(text: str) -> str:
     """The word tokens of ``text`` (case-folded), each preceded and followed by one space, so
     that ``" ফেসবুক" in`` it finds the word and its inflections (ফেসবুকে) and ``" ফেসবুক "``

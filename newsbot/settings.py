@@ -9,6 +9,7 @@ import os
 
 from newsbot import __version__
 from newsbot.cleaning import CLEANING_PIPELINES
+from newsbot.items import record_fields
 
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
@@ -60,6 +61,7 @@ NEWSBOT_LANGDETECT_MAX_CHARS = 1000
 NEWSBOT_MIN_BODY_CHARS = 200
 # Boilerplate phrase file (empty: the bundled newsbot/data/boilerplate_bn.tsv).
 NEWSBOT_BOILERPLATE_PATH = ""
+NEWSBOT_PROFILES_DIR = ""  # a folder of profile files replacing the bundled ones per outlet
 # A line on at least this share of an outlet's pages (and on this many pages) is template text.
 NEWSBOT_TEMPLATE_MIN_SHARE = 0.5
 NEWSBOT_TEMPLATE_MIN_PAGES = 3
@@ -89,6 +91,7 @@ DOWNLOADER_MIDDLEWARES = {
 # Feeds are written to the spool and leave it only once stored (local rename or S3 upload);
 # articles count as delivered only then. See the README, "Running on a schedule".
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = record_fields()  # the record's fields, in order; internal ones left out
 FEED_STORE_EMPTY = True
 FEED_URI_PARAMS = "newsbot.delivery.uri.feed_uri_params"
 FEEDS = {
@@ -130,6 +133,7 @@ NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be
 NEWSBOT_CANARY_MIN_ARTICLES = 3
 NEWSBOT_CANARY_HISTORY = 5
 NEWSBOT_CANARY_ACCEPT: list[str] = []
+NEWSBOT_CANARY_STALE_HOURS = 48  # an outlet with nothing new for this long is reported; 0: never
 # An outlet whose profile misses one of these fields ("detect": no version recognised the page)
 # on more than this share of its pages trips the canary (a redesign).
 NEWSBOT_CANARY_PROFILE_FIELDS = ["detect", "title", "body"]

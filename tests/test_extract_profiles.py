@@ -22,7 +22,7 @@ from newsbot.extract.profiles import (
     next_page_selectors,
     parse_profile,
 )
-from newsbot.extract.selectors import SelectorError, check, select, select_all
+from newsbot.extract.selectors import compile_check, select, select_all
 from newsbot.registry import load_registry
 
 URL = "https://www.kalerkantho.com/online/world/2026/11/24/1234567"
@@ -105,18 +105,28 @@ def test_profiles_from_a_folder(tmp_path: Path) -> None:
     assert found["kalerkantho"].versions[0].selectors("title") == ("h1::text",)
 
 
-@pytest.mark.parametrize("text", [
-    "outlet_id = [",                                                        # not TOML
-    'article_url = ["x"]\n',                                                # no outlet_id
-    'outlet_id = "kalerkantho"\narticle_url = ["(unclosed"]\n',             # bad URL regex
-    'outlet_id = "kalerkantho"\n[[versions]]\nversion = "1"\ndetect = "div.x"\n'
-    'title = ["h1[[[broken"]\n',                                            # CSS
-    'outlet_id = "kalerkantho"\n[[versions]]\nversion = "1"\ndetect = "//div["\n',  # XPath
-    'outlet_id = "kalerkantho"\nlisting_links = ["script::text >> a[?"]\n',   # JMESPath
-])
-def test_a_broken_profile_is_an_error_at_load(tmp_path: Path, text: str) -> None:
-    (tmp_path / "kalerkantho.toml").write_text(text, "utf-8")
-    with pytest.raises(ProfileError):
+def test_a_profile_file_that_cannot_be_read_is_an_error_naming_file_and_line(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "broken.toml").write_text('outlet_id = "x"\narticle_url = [', "utf-8")
+    with pytest.raises(ProfileError, match=r"broken\.toml.*line 2"):
+        load_profiles_from(tmp_path)
+    (tmp_path / "broken.toml").write_text('outlet_id = "x"\nno equals here\n', "utf-8")
+    with pytest.raises(ProfileError, match=r"broken\.toml.*line 2"):
+        load_profiles_from(tmp_path)
+
+
+@pytest.mark.parametrize("bad", ["//div[@class='x'", "h1::texts", "div[[x]",
+                                 "script::text >> a[?"])
+def test_a_selector_that_does_not_compile_is_an_error_naming_file_and_line(
+    tmp_path: Path, bad: str
+) -> None:
+    (tmp_path / "jugantor.toml").write_text(
+        'outlet_id = "jugantor"\n\n[[versions]]\nversion = "1"\ndetect = "div.x"\n'
+        f'title = ["h1::text", "{bad}"]\nbody = ["div.x"]\n',
+        "utf-8",
+    )
+    with pytest.raises(ProfileError, match=r"jugantor\.toml, line 6: selector"):
         load_profiles_from(tmp_path)
 
 
@@ -176,8 +186,11 @@ def test_selector_syntax_css_and_xpath() -> None:
     assert select(sel, "p.a::text").getall() == ["এক"]
     assert select(sel, "//p[2]/text()").getall() == ["দুই"]
     assert select(sel, "(//p)[1]/@class").getall() == ["a"]
-    with pytest.raises(SelectorError):
-        check("p[[[broken")
+    # A broken expression is an error, not an empty match (profiles are checked when loaded).
+    assert compile_check("p[[[broken") is not None
+    assert compile_check("p.a::text") is None and compile_check("") is None
+    with pytest.raises(Exception, match="Expected"):
+        select(sel, "p[[[broken")
 
 
 def test_selector_reads_embedded_json() -> None:
@@ -187,7 +200,7 @@ def test_selector_reads_embedded_json() -> None:
     sel = Selector(text=f'<script id="__NEXT_DATA__" type="application/json">{data}</script>'
                         '<script id="other">not json</script>')
     expr = "script#__NEXT_DATA__::text >> props.pageData.blocks[?type=='text'].text"
-    check(expr)
+    assert compile_check(expr) is None
     assert select(sel, expr).getall() == ["এক", "দুই"]
     assert select_all(sel, ["#__NEXT_DATA__::text >> props.pageData.metadata.firstPublished"]) == [
         "1736661000000"]

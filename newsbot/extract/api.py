@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from newsbot.cleaning import clean_article
+from newsbot.errors import ConfigError
 from newsbot.extract.guard import ExtractionError
 from newsbot.extract.page import extract_page
 from newsbot.items import Article
@@ -32,7 +33,7 @@ def extract_html(
             html, url, encoding=encoding, fetched_at=fetched_at, text_only=text_only,
             misses=misses,
         )
-    except ExtractionError:
+    except (ExtractionError, ConfigError):
         raise
     except RecursionError:
         raise ExtractionError("too_deep", url) from None
@@ -72,14 +73,14 @@ def extract_record(html: str | bytes, url: str, encoding: str | None = None) -> 
 
 
 def main_text(html: str, url: str) -> str:
-    """The cleaned body text of a page, paragraphs joined by blank lines ('' on any failure)."""
+    """The cleaned body text of a page, paragraphs joined by blank lines ('' when the page holds
+    no article; an unexpected error is logged at ERROR by :func:`extract_html`)."""
     try:
         article = extract_html(html, url, text_only=True)
-        record, _ = clean(article, text_only=True)
-        body = record.get("body") if isinstance(record, dict) else None
-        if body is None:
-            body = article.body
-        return "\n\n".join(p for p in body if p)
-    except Exception:  # the scorer and callers need a string, always
-        log.debug("main_text failed for %s", url, exc_info=True)
+    except ExtractionError:
         return ""
+    record, _ = clean(article, text_only=True)
+    body = record.get("body") if isinstance(record, dict) else None
+    if body is None:
+        body = article.body
+    return "\n\n".join(p for p in body if p)

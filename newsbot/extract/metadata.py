@@ -342,10 +342,7 @@ def read_metadata(sel: Selector, url: str) -> PageMetadata:
     """Read the page's metadata from JSON-LD, OpenGraph/``article:*`` meta, microdata,
     ``<link rel=canonical>`` and ``<html lang>``. JSON-LD wins where both speak."""
     meta = PageMetadata()
-    try:
-        _fill(meta, sel, url)
-    except Exception:  # metadata is evidence, never a reason to fail
-        log.debug("metadata reading failed for %s", url, exc_info=True)
+    _fill(meta, sel, url)
     return meta
 
 

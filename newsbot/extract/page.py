@@ -26,6 +26,7 @@ import lxml.html
 from parsel import Selector
 
 from newsbot import clock
+from newsbot.canonical import judge
 from newsbot.dates import Stamp, find_stamps, from_epoch, parse_stamp, to_iso, tzinfo_for
 from newsbot.extract.body import (
     MAX_DATE_LINE_CHARS,
@@ -65,7 +66,7 @@ from newsbot.extract.vocab import (
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.text import clean_line, compare_key
-from newsbot.urls import absolute_url, canonicalize_url
+from newsbot.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -173,11 +174,14 @@ class GenericExtractor:
 
     # -- fields --------------------------------------------------------------------------------
 
-    def canonical_url(self) -> str:
-        """rel=canonical resolved against the URL (else the URL), in canonical form."""
+    def canonical_url(self) -> tuple[str, str | None]:
+        """rel=canonical (else og:url) resolved against the URL, in canonical form, when it is
+        believable (:func:`newsbot.canonical.judge`), else the URL; and why it was ignored."""
         href = self.ctx.sel.xpath("//link[@rel='canonical'][@href][1]/@href").get()
+        if not (href and href.strip()):
+            href = self.ctx.sel.xpath("//meta[@property='og:url'][@content][1]/@content").get()
         target = absolute_url(self.ctx.url, href) if href and href.strip() else None
-        return canonicalize_url(target or self.ctx.url)
+        return judge(self.ctx.url, target)
 
     def title(self) -> str:
         """Profile → og:title / JSON-LD headline → <h1> → <title> minus " | site"."""
@@ -419,11 +423,11 @@ class GenericExtractor:
         section = self.section()
         published = updated = None
         tags: list[str] = []
-        canonical = ctx.url
+        canonical, ignored = ctx.url, None
         if not text_only:
             published, updated = self.dates()
             tags = self.tags()
-            canonical = self.canonical_url()
+            canonical, ignored = self.canonical_url()
         self.related_result = related = self.related()
         link_keys = link_text_keys(ctx.root)
         remove_elements(related.elements)
@@ -457,6 +461,7 @@ class GenericExtractor:
         return Article(
             url=ctx.url,
             canonical_url=canonical,
+            canonical_ignored=ignored,
             outlet_id=ctx.outlet.id if ctx.outlet else None,
             outlet_name=ctx.outlet.name_bn if ctx.outlet else None,
             title=title,

@@ -8,10 +8,13 @@ All profiles are loaded once per process.
 
 Selectors: a string starting with "/" or "(" is XPath, otherwise CSS (parsel ``::text`` and
 ``::attr()``); ``<selector> >> <JMESPath>`` reads embedded JSON (see
-:mod:`newsbot.extract.selectors`). A profile file that cannot be read, or a selector in it that
-does not compile, is an error (:class:`ProfileError`) when the profiles are loaded — at the
-crawl's start — never a silent fallback. Selectors that compile but match nothing on a page fail
-soft: the extractor falls back field by field and counts the miss.
+:mod:`newsbot.extract.selectors`). Selectors that compile but match nothing on a page fail soft:
+the extractor falls back field by field and counts the miss (:data:`PROFILE_MISS_PREFIX`).
+
+A profile file that cannot be read, or a selector or URL pattern in it that does not compile,
+is a :class:`ProfileError` (a configuration error: the crawl does not start) naming the file and
+line — never a silently skipped profile. ``NEWSBOT_PROFILES_DIR`` names a folder of profile files
+that replace the bundled ones of the same outlets (a fix for a redesign without a release).
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from typing import Any
 
 from parsel import Selector, SelectorList
 
+from newsbot.errors import ConfigError
 from newsbot.extract.metadata import is_article, read_metadata
-from newsbot.extract.selectors import SelectorError, check, select
+from newsbot.extract.selectors import compile_check, select
 from newsbot.registry import load_registry
 
 log = logging.getLogger(__name__)
@@ -48,10 +52,6 @@ TEXT_FIELDS = (
 )
 #: Multi-value fields (every value of the first selector that yields any).
 LIST_FIELDS = ("authors", "desk", "tags")
-
-
-class ProfileError(ValueError):
-    """A profile file that cannot be read or holds a selector that does not compile."""
 
 
 @dataclass(frozen=True)
@@ -139,35 +139,8 @@ def _parse_version(table: dict[str, Any]) -> ProfileVersion:
     )
 
 
-def _expressions(profile: Profile) -> Iterable[str]:
-    yield from profile.listing_links
-    yield from profile.next_page
-    for version in profile.versions:
-        yield version.detect
-        yield version.paragraph
-        yield from version.body
-        yield from version.drop
-        for exprs in version.fields.values():
-            yield from exprs
-        for rule in version.related:
-            yield from (rule.item, rule.title, rule.url, rule.label)
-
-
 def parse_profile(data: dict[str, Any], source: str = "") -> Profile:
-    """Build a :class:`Profile` from the parsed TOML of one profile file; raises
-    :class:`ProfileError` when one of its selectors does not compile."""
-    profile = _parse_profile(data, source)
-    for expr in _expressions(profile):
-        if not expr:
-            continue
-        try:
-            check(expr)
-        except SelectorError as exc:
-            raise ProfileError(f"profile {source or profile.outlet_id}: {exc}") from exc
-    return profile
-
-
-def _parse_profile(data: dict[str, Any], source: str) -> Profile:
+    """Build a :class:`Profile` from the parsed TOML of one profile file."""
     versions = [_parse_version(t) for t in data.get("versions", [])]
     if versions and all(re.search(r"\d", v.version) for v in versions):
         # Newest first; a stable sort keeps the file order between equal versions.
@@ -196,10 +169,40 @@ def _profile_files() -> Iterable[tuple[str, str]]:
 
 
 def load_profiles_from(folder: Path) -> dict[str, Profile]:
-    """Profiles read from every ``*.toml`` file in ``folder`` (for tests and tools); raises
-    :class:`ProfileError` on a file that cannot be read."""
+    """Profiles read from every ``*.toml`` file in ``folder`` (for tests and tools)."""
     texts = [(p.name, p.read_text("utf-8")) for p in sorted(folder.glob("*.toml"))]
     return _build(texts)
+
+
+class ProfileError(ConfigError):
+    """A profile file that cannot be used; the message names the file and line."""
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def _where(name: str, text: str, needle: str) -> str:
+    line = _line_of(text, needle)
+    return f"{name}, line {line}" if line else name
+
+
+def _check(profile: Profile, name: str, text: str) -> None:
+    """Raise :class:`ProfileError` for the first selector of ``profile`` that does not compile."""
+    exprs = [*profile.listing_links, *profile.next_page]
+    for version in profile.versions:
+        exprs += [version.detect, *version.body, *version.drop]
+        exprs += [e for values in version.fields.values() for e in values]
+        for rule in version.related:
+            exprs += [rule.item, rule.title, rule.url, rule.label]
+    for expr in exprs:
+        problem = compile_check(expr)
+        if problem:
+            raise ProfileError(
+                f"profile {_where(name, text, expr)}: selector {expr!r} does not compile: "
+                f"{problem}"
+            )
 
 
 def _build(texts: Iterable[tuple[str, str]]) -> dict[str, Profile]:
@@ -207,26 +210,58 @@ def _build(texts: Iterable[tuple[str, str]]) -> dict[str, Profile]:
     for name, text in texts:
         try:
             profile = parse_profile(tomllib.loads(text), source=name)
-        except ProfileError:
-            raise
-        except (tomllib.TOMLDecodeError, KeyError, re.error, TypeError, ValueError) as exc:
-            raise ProfileError(f"profile {name} cannot be read: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:  # its message gives line and column…
+            where = "" if "line" in str(exc) else f", line {text.rstrip().count(chr(10)) + 1}"
+            raise ProfileError(f"profile {name}{where}: {exc}") from None  # …or "end of document"
+        except KeyError as exc:
+            raise ProfileError(f"profile {name}: missing {exc}") from None
+        except re.error as exc:
+            raise ProfileError(
+                f"profile {_where(name, text, exc.pattern or '')}: bad URL pattern: {exc}"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ProfileError(f"profile {name}: {exc}") from None
+        _check(profile, name, text)
         profiles[profile.outlet_id] = profile
     return profiles
 
 
+def _folder_files(folder: Path) -> list[tuple[str, str]]:
+    try:
+        return [(str(p), p.read_text("utf-8")) for p in sorted(Path(folder).glob("*.toml"))]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"profiles folder {folder}: {exc}") from None
+
+
 @functools.cache
-def load_profiles() -> dict[str, Profile]:
-    """All bundled profiles by outlet id (read once per process); raises :class:`ProfileError`
-    on a profile that cannot be read or a selector that does not compile."""
-    return _build(_profile_files())
+def load_profiles(folder: str | None = None) -> dict[str, Profile]:
+    """Profiles by outlet id: the bundled ones, replaced by those in ``folder`` (if given) for
+    the same outlets. Read and checked once per process and folder; raises ProfileError."""
+    profiles = _build(_profile_files())
+    if folder:
+        if not Path(folder).is_dir():
+            raise ProfileError(f"NEWSBOT_PROFILES_DIR {folder} is not a folder")
+        profiles.update(_build(_folder_files(Path(folder))))
+    return profiles
+
+
+_folder: str | None = None
+
+
+def use_profiles(folder: str | None) -> dict[str, Profile]:
+    """Load and check the profiles (bundled plus ``folder``) and use them from now on in this
+    process. Called at start-up, so a broken profile stops the crawl before it begins."""
+    global _folder
+    profiles = load_profiles(folder or None)
+    _folder = folder or None
+    return profiles
 
 
 def profile_for(outlet_id: str | None) -> Profile | None:
-    """The bundled profile of ``outlet_id``, or None."""
+    """The profile of ``outlet_id`` in use, or None."""
     if not outlet_id:
         return None
-    return load_profiles().get(outlet_id)
+    return load_profiles(_folder).get(outlet_id)
 
 
 def profile_for_url(url: str) -> Profile | None:

@@ -31,8 +31,8 @@ from newsbot.extract import ExtractionError, extract_article
 from newsbot.extract.profiles import (
     PROFILE_MISS_PREFIX,
     PROFILE_PAGES_PREFIX,
-    load_profiles,
     profile_for,
+    use_profiles,
 )
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
@@ -76,7 +76,6 @@ class BnWorldSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self._outlet_arg = _split_arg(outlets)
         self._start_url_arg = _split_arg(start_urls)
-        self._emitted: set[str] = set()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -100,8 +99,9 @@ class BnWorldSpider(scrapy.Spider):
 
     def _configure(self) -> None:
         settings = self.settings
+        # Profiles are read and checked now: a broken one stops the run before it starts.
+        use_profiles(settings.get("NEWSBOT_PROFILES_DIR") or None)
         self.registry = load_registry()
-        load_profiles()  # a broken profile is an error at start-up, not on the first page
         if self._start_url_arg:
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
             unknown = [url for url, outlet in found.items() if outlet is None]
@@ -209,7 +209,11 @@ class BnWorldSpider(scrapy.Spider):
                 yield self._request(url, LISTING, hops=0, page=page + 1)
 
     def parse_article(self, response: TextResponse) -> Iterator[Any]:
-        """An article page: extract it, emit it once per canonical URL, follow related links."""
+        """An article page: extract it, emit it, follow related links.
+
+        A canonical URL counts as emitted only once its item has passed the pipelines (the
+        incremental pipeline drops later copies), so a copy dropped on its way does not block a
+        later, good copy of the same article."""
         misses: list[str] = []
         try:
             article = extract_article(response, misses=misses)
@@ -218,10 +222,6 @@ class BnWorldSpider(scrapy.Spider):
             return
         finally:
             self._count_profile(response.url, misses)
-        if article.canonical_url in self._emitted:
-            self.drop(response, "duplicate_url", article.canonical_url)
-            return
-        self._emitted.add(article.canonical_url)
         if article.outlet_id not in self.outlet_ids:
             self.drop(response, "other_outlet", str(article.outlet_id))
             return
