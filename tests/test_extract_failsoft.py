@@ -4,6 +4,7 @@ to the generic rules; the canary calls a profile that misses on most pages a red
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -132,3 +133,19 @@ def test_canary_calls_a_profile_missing_on_most_pages_a_redesign(
     assert all(a.kind == "profile_miss" and a.outlet_id == "ittefaq" for a in alerts)
     assert profile_alerts(counts, min_pages=3, accept={"ittefaq"}) == []
     assert profile_alerts(counts, min_pages=3, outlets={"jugantor"}) == []
+
+
+def test_bbc_profile_relies_on_no_class_names() -> None:
+    """BBC News বাংলা hashes its class names anew with each front-end release."""
+    from newsbot.extract.profiles import load_profiles
+
+    profile = load_profiles()["bbcbangla"]
+    exprs = [*profile.listing_links, *profile.next_page]
+    for version in profile.versions:
+        exprs += [version.detect, version.paragraph, *version.body, *version.drop]
+        exprs += [e for values in version.fields.values() for e in values]
+        exprs += [e for rule in version.related for e in (rule.item, rule.title, rule.url)]
+    for expr in filter(None, exprs):
+        selector = expr.partition(" >> ")[0]  # the JMESPath part reads JSON, not markup
+        assert not re.search(r"\.[A-Za-z_-]|@class|\[class", selector), expr
+    assert any(" >> " in e and "__NEXT_DATA__" in e for e in exprs)
