@@ -70,6 +70,8 @@ from newsbot.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
+#: Most date elements of the page itself that are read.
+MAX_DATE_ELEMENTS = 12
 #: A page that is not marked as an article needs at least this much body text.
 MIN_UNMARKED_BODY_CHARS = 200
 _TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " : ", " » ", " ।")
@@ -256,7 +258,9 @@ class GenericExtractor:
         scope = article_scope(h1)
         today = clock.today(tzinfo_for(self.ctx.tz))
         texts: list[str] = []
-        for node in furniture(root, self.ctx.cache)["date"][:12]:
+        for node in furniture(root, self.ctx.cache)["date"]:
+            if len(texts) >= MAX_DATE_ELEMENTS:
+                break
             if chrome_or_teaser(node, h1):
                 continue
             before_h1 = h1 is not None and self.ctx.order(node) < self.ctx.order(h1)
