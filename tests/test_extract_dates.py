@@ -171,3 +171,9 @@ def test_date_in_the_articles_own_header_is_read() -> None:
     html = (f"<html><body>{site_header}<article>{header}<div class='body'>{PARAS}</div>"
             "</article></body></html>")
     assert dates_of(html) == ("2025-01-12T09:15:00+06:00", None)
+
+
+def test_timed_meta_tag_beats_date_only_jsonld_of_the_same_page() -> None:
+    head = (jsonld(datePublished="2025-01-12")
+            + '<meta property="article:published_time" content="2025-01-12T08:20:00+06:00">')
+    assert dates_of(page(head=head))[0] == "2025-01-12T08:20:00+06:00"

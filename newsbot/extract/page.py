@@ -222,7 +222,8 @@ class GenericExtractor:
         wins, except that a value with a time of day beats a date-only value for the same day.
         ``updated`` is dropped when it does not come after ``published``."""
         tz = self.ctx.tz
-        meta = {"published": self.ctx.meta.published, "updated": self.ctx.meta.updated}
+        meta = {"published": self.ctx.meta.published_values,
+                "updated": self.ctx.meta.updated_values}
         page = self._visible_dates()
         best: dict[str, Stamp | None] = {}
         for name in ("published", "updated"):
@@ -233,9 +234,8 @@ class GenericExtractor:
                 if stamp is None:
                     visible.append(value)
                 stamps.append(stamp)
-            if meta[name]:
-                stamps.append(_machine_stamp(meta[name], tz) or parse_stamp(meta[name],
-                                                                          default_tz=tz))
+            stamps += [_machine_stamp(value, tz) or parse_stamp(value, default_tz=tz)
+                       for value in meta[name]]
             if visible:
                 found = find_stamps(" \n".join(visible), default_tz=tz)
                 # An unlabelled date counts as "published": in the text of the profile's
