@@ -34,6 +34,7 @@ class Article:
     related_links: list[dict[str, Any]] = field(default_factory=list)
     language: str | None = None
     language_confidence: float | None = None
+    language_method: str | None = None  # which detector decided (newsbot.language.METHODS)
     fetched_at: str = ""
     revision: int = 0
     # Fingerprint of the title and body as extracted, before cleaning (pipelines.source).

@@ -54,7 +54,8 @@ ITEM_PIPELINES = {
 }
 # Languages kept; other articles are dropped with reason language:<code>.
 NEWSBOT_LANGUAGES = ["bn"]
-# Share of Bengali letters above which text is Bengali without asking langdetect.
+# Share of Bengali-script letters from which text is told apart among the Bengali-script
+# languages (letters, marker words, pycld2) instead of by langdetect (newsbot.language).
 NEWSBOT_LANGUAGE_SCRIPT_SHARE = 0.6
 # How much text langdetect reads (it costs about 8 ms per 3,000 characters).
 NEWSBOT_LANGDETECT_MAX_CHARS = 1000

@@ -27,7 +27,8 @@ def test_demo_crawls_the_sample_web_and_summarises_it(tmp_path: Path) -> None:
     drops = int(re.search(r"drops\s+(\d+)", out).group(1))
     assert written >= 79
     assert fetched > written + drops
-    for reason in ("http_404", "language:en", "language:hi", "duplicate_url"):
+    for reason in ("http_404", "language:en", "language:hi", "language:as", "language:bn-Latn",
+                   "duplicate_url"):
         assert re.search(rf"^\s+{re.escape(reason)}\s+\d+$", out, re.M), reason
     for outlet in ("prothomalo", "songkolon", "anandabazar"):
         assert re.search(rf"^\s+{outlet}\s+\d+$", out, re.M), outlet
