@@ -85,8 +85,10 @@ def test_a_profile_that_cannot_be_read_stops_the_run(tmp_path: Path, web: Any) -
 def test_a_profile_folder_replaces_the_bundled_profile(tmp_path: Path, web: Any) -> None:
     profiles = tmp_path / "profiles"
     profiles.mkdir()
+    # A version that recognises the outlet's pages: one that recognised none would trip the
+    # canary (profile_miss), as a redesign does.
     (profiles / "prothomalo.toml").write_text(
-        'outlet_id = "prothomalo"\n\n[[versions]]\nversion = "9"\ndetect = "article"\n'
+        'outlet_id = "prothomalo"\n\n[[versions]]\nversion = "9"\ndetect = "div.story-content"\n'
         'title = ["h1::text"]\n',
         encoding="utf-8",
     )
