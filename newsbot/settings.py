@@ -160,6 +160,10 @@ NEWSBOT_MONITOR_MAX_DROP_RATE = 0.5
 NEWSBOT_MONITOR_DROP_RATE_IGNORE = ["unchanged", "duplicate_url"]
 NEWSBOT_MONITOR_DROP_RATE_MIN = 20
 NEWSBOT_ALERT_WEBHOOK_TIMEOUT = 10.0  # seconds; the URL itself comes from the environment only
+# An outlet whose profile misses one of these fields ("detect": no version recognised the page)
+# on more than this share of its pages trips the canary (a redesign).
+NEWSBOT_CANARY_PROFILE_FIELDS = ["detect", "title", "body"]
+NEWSBOT_CANARY_PROFILE_MISS_SHARE = 0.5
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,

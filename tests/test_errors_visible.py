@@ -67,30 +67,34 @@ def test_a_bug_in_extraction_is_an_error_and_a_counted_drop(tmp_path: Path, web:
     assert urls and victim_url() not in urls
 
 
-def test_a_profile_that_cannot_be_read_stops_the_run(tmp_path: Path, web: Any) -> None:
+def crawl_with_profile(tmp_path: Path, web: Any, version: str) -> Any:
+    """A crawl of the outlet with a profile folder holding one profile file for it."""
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     (profiles / "prothomalo.toml").write_text(
-        'outlet_id = "prothomalo"\n\n[[versions]]\nversion = "2"\ndetect = "article"\n'
-        'title = ["h1::text"]\nbody = ["//div[@class=\'story\'"]\n',
-        encoding="utf-8",
+        f'outlet_id = "prothomalo"\n\n[[versions]]\n{version}', encoding="utf-8"
     )
     work = tmp_path / "work"
     proc = run(work, env_for(web.base_url), OUTLET, "-s", f"NEWSBOT_PROFILES_DIR={profiles}")
+    return proc, work
+
+
+def test_a_profile_that_cannot_be_read_stops_the_run(tmp_path: Path, web: Any) -> None:
+    proc, work = crawl_with_profile(
+        tmp_path, web,
+        'version = "2"\ndetect = "article"\ntitle = ["h1::text"]\n'
+        'body = ["//div[@class=\'story\'"]\n',
+    )
     assert proc.returncode == ExitCode.CONFIG_ERROR, why(proc)
     assert "prothomalo.toml, line 7" in proc.stderr
     assert not list(work.rglob("*.jsonl"))  # nothing crawled, nothing written
 
 
 def test_a_profile_folder_replaces_the_bundled_profile(tmp_path: Path, web: Any) -> None:
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    (profiles / "prothomalo.toml").write_text(
-        'outlet_id = "prothomalo"\n\n[[versions]]\nversion = "9"\ndetect = "article"\n'
-        'title = ["h1::text"]\n',
-        encoding="utf-8",
+    # A version that recognises the outlet's pages: one that recognised none would trip the
+    # canary (profile_miss), as a redesign does.
+    proc, work = crawl_with_profile(
+        tmp_path, web, 'version = "9"\ndetect = "div.story-content"\ntitle = ["h1::text"]\n'
     )
-    work = tmp_path / "work"
-    proc = run(work, env_for(web.base_url), OUTLET, "-s", f"NEWSBOT_PROFILES_DIR={profiles}")
     assert proc.returncode == ExitCode.OK, why(proc)
     assert local_feed_records(work)

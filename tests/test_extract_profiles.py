@@ -21,9 +21,8 @@ from newsbot.extract.profiles import (
     load_profiles_from,
     next_page_selectors,
     parse_profile,
-    select,
 )
-from newsbot.extract.selectors import compile_check
+from newsbot.extract.selectors import compile_check, select, select_all
 from newsbot.registry import load_registry
 
 URL = "https://www.kalerkantho.com/online/world/2026/11/24/1234567"
@@ -117,7 +116,8 @@ def test_a_profile_file_that_cannot_be_read_is_an_error_naming_file_and_line(
         load_profiles_from(tmp_path)
 
 
-@pytest.mark.parametrize("bad", ["//div[@class='x'", "h1::texts", "div[[x]"])
+@pytest.mark.parametrize("bad", ["//div[@class='x'", "h1::texts", "div[[x]",
+                                 "script::text >> a[?"])
 def test_a_selector_that_does_not_compile_is_an_error_naming_file_and_line(
     tmp_path: Path, bad: str
 ) -> None:
@@ -191,6 +191,20 @@ def test_selector_syntax_css_and_xpath() -> None:
     assert compile_check("p.a::text") is None and compile_check("") is None
     with pytest.raises(Exception, match="Expected"):
         select(sel, "p[[[broken")
+
+
+def test_selector_reads_embedded_json() -> None:
+    data = ('{"props": {"pageData": {"metadata": {"firstPublished": 1736661000000},'
+            ' "blocks": [{"type": "text", "text": "এক"}, {"type": "image"},'
+            ' {"type": "text", "text": "দুই"}]}}}')
+    sel = Selector(text=f'<script id="__NEXT_DATA__" type="application/json">{data}</script>'
+                        '<script id="other">not json</script>')
+    expr = "script#__NEXT_DATA__::text >> props.pageData.blocks[?type=='text'].text"
+    assert compile_check(expr) is None
+    assert select(sel, expr).getall() == ["এক", "দুই"]
+    assert select_all(sel, ["#__NEXT_DATA__::text >> props.pageData.metadata.firstPublished"]) == [
+        "1736661000000"]
+    assert select(sel, "script#other::text >> a").getall() == []
 
 
 def test_spider_helpers_from_bundled_profiles() -> None:

@@ -14,22 +14,20 @@ import pytest
 from newsbot.sampleweb import expected
 from newsbot.sampleweb.model import load
 from newsbot.sampleweb.server import serve
-from tests.crawling import SAMPLE_OUTLETS
+from tests.crawling import SAMPLE_OUTLETS, written_feeds
 from tests.s3server import env_for, run, why
 
 REFETCH_ALL = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000")
 
 
 def feed_records(workdir: Path, before: set[Path]) -> list[dict[str, Any]]:
-    paths = {p for p in feeds(workdir) if not p.name.endswith("rejects.jsonl")}
-    out = []
-    for path in sorted(paths - before):
-        out += [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
-    return out
+    """Records of the main feeds written since ``before`` (checked against the schema)."""
+    written = [p for p in written_feeds(workdir, before) if not p.name.endswith("rejects.jsonl")]
+    return [json.loads(x) for p in written for x in p.read_text(encoding="utf-8").splitlines() if x]
 
 
 def feeds(workdir: Path) -> set[Path]:
-    return set((workdir / "feeds").rglob("*.jsonl"))
+    return set(workdir.rglob("*.jsonl"))
 
 
 @pytest.fixture(scope="module")

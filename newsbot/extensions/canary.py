@@ -12,7 +12,13 @@ refetch window) and the *coverage* of the fields ``title``, ``body``, ``publishe
   value, default 0.5: 0.9 → below 0.45 trips) — judged only when at least
   ``NEWSBOT_CANARY_MIN_ARTICLES`` articles were parsed (``coverage_drop``), or
 * it has published nothing new for ``NEWSBOT_CANARY_STALE_HOURS`` (default 48; 0: never): no new
-  article this run, and the newest it ever had was first seen longer ago than that (``stale``).
+  article this run, and the newest it ever had was first seen longer ago than that (``stale``),
+  or
+* its extraction profile misses on most of its pages (``profile_miss``, no history needed): on
+  more than ``NEWSBOT_CANARY_PROFILE_MISS_SHARE`` of at least ``NEWSBOT_CANARY_MIN_ARTICLES``
+  pages, no version of the profile recognised the page or one of the fields
+  ``NEWSBOT_CANARY_PROFILE_FIELDS`` matched nothing (the extractor fell back, so the articles
+  may look fine: the site was redesigned and its profile needs a new version).
 
 An outlet whose article pages were all skipped as already delivered is a quiet outlet, not a
 broken one: only the ``stale`` rule speaks of it, and only once the quiet lasts.
@@ -39,6 +45,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsbot import clock
 from newsbot.delivery.uri import run_id, run_started
+from newsbot.extract.profiles import PROFILE_MISS_PREFIX, PROFILE_PAGES_PREFIX
 from newsbot.middlewares.refetch import SKIPPED_PREFIX
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler
 
@@ -53,7 +60,7 @@ class Alert:
     """One canary finding."""
 
     outlet_id: str
-    kind: str  # "zero_articles" | "coverage_drop" | "stale"
+    kind: str  # "zero_articles" | "coverage_drop" | "stale" | "profile_miss"
     field: str | None
     baseline: float
     current: float
@@ -196,6 +203,37 @@ def compare(
     return alerts
 
 
+def profile_alerts(
+    stats: dict[str, Any],
+    *,
+    fields: Iterable[str] = ("detect", "title", "body"),
+    max_share: float = 0.5,
+    min_pages: int = 3,
+    outlets: set[str] | None = None,
+    accept: set[str] | frozenset[str] = frozenset(),
+) -> list[Alert]:
+    """``profile_miss`` alerts from the crawl stats: outlets whose profile missed one of
+    ``fields`` on more than ``max_share`` of at least ``min_pages`` pages."""
+    alerts: list[Alert] = []
+    for key, value in sorted(stats.items()):
+        if not key.startswith(PROFILE_PAGES_PREFIX):
+            continue
+        outlet_id, pages = key[len(PROFILE_PAGES_PREFIX):], int(value)
+        if pages < min_pages or outlet_id in accept or (outlets is not None
+                                                        and outlet_id not in outlets):
+            continue
+        for name in fields:
+            missed = int(stats.get(f"{PROFILE_MISS_PREFIX}{outlet_id}/{name}", 0))
+            if missed / pages > max_share:
+                what = "recognised none" if name == "detect" else f"found no {name}"
+                alerts.append(Alert(
+                    outlet_id, "profile_miss", name, 0.0, round(missed / pages, 3),
+                    f"outlet {outlet_id}: its profile {what} on {missed} of {pages} pages "
+                    "(a redesign? the profile needs a new version)",
+                ))
+    return alerts
+
+
 def _quiet_hours(
     run: OutletRun,
     newest: Callable[[str], datetime | None] | None,
@@ -233,6 +271,9 @@ class CanaryExtension:
         self.min_articles = settings.getint("NEWSBOT_CANARY_MIN_ARTICLES", 3)
         self.accept = set(settings.getlist("NEWSBOT_CANARY_ACCEPT"))
         self.stale_hours = settings.getfloat("NEWSBOT_CANARY_STALE_HOURS", 48)
+        self.profile_fields = settings.getlist("NEWSBOT_CANARY_PROFILE_FIELDS",
+                                               ["detect", "title", "body"])
+        self.profile_miss_share = settings.getfloat("NEWSBOT_CANARY_PROFILE_MISS_SHARE", 0.5)
         self.tally: dict[str, _Tally] = defaultdict(_Tally)
         self.report: CanaryReport | None = None
         self.run: RunRecord | None = None
@@ -322,6 +363,18 @@ class CanaryExtension:
             newest=store.newest_first_seen,
             stale_hours=self.stale_hours,
         )
+        for alert in profile_alerts(
+            self.crawler.stats.get_stats(),
+            fields=self.profile_fields,
+            max_share=self.profile_miss_share,
+            min_pages=self.min_articles,
+            outlets=outlets,
+            accept=self.accept,
+        ):
+            alerts.append(alert)
+            record = current.setdefault(alert.outlet_id,
+                                        OutletRun(alert.outlet_id, found=0, parsed=0))
+            record.tripped = True
         for alert in alerts:
             logger.warning("Canary: %s", alert.message)
         self.report = CanaryReport(

@@ -21,14 +21,17 @@ def extract_html(
     encoding: str | None = None,
     fetched_at: str | None = None,
     text_only: bool = False,
+    misses: list[str] | None = None,
 ) -> Article:
     """The article of a page given as text or bytes (``encoding`` for bytes, else the page's
     own declaration, else UTF-8). Raises :class:`ExtractionError` and nothing else.
 
-    ``text_only`` skips the fields that do not shape the body (for :func:`main_text`)."""
+    ``text_only`` skips the fields that do not shape the body (for :func:`main_text`);
+    ``misses`` receives the outlet profile's fields that matched nothing on the page."""
     try:
         return extract_page(
-            html, url, encoding=encoding, fetched_at=fetched_at, text_only=text_only
+            html, url, encoding=encoding, fetched_at=fetched_at, text_only=text_only,
+            misses=misses,
         )
     except (ExtractionError, ConfigError):
         raise
@@ -41,13 +44,14 @@ def extract_html(
         raise ExtractionError("extract_failed", f"{url}: {type(exc).__name__}: {exc}") from None
 
 
-def extract_article(response: Any) -> Article:
-    """The article of a Scrapy ``TextResponse`` (no reactor needed). Raises ExtractionError."""
+def extract_article(response: Any, misses: list[str] | None = None) -> Article:
+    """The article of a Scrapy ``TextResponse`` (no reactor needed). Raises ExtractionError.
+    ``misses`` receives the outlet profile's fields that matched nothing on the page."""
     body = getattr(response, "body", b"")
     encoding = getattr(response, "encoding", None)
     if isinstance(body, (bytes, bytearray)) and body:
-        return extract_html(bytes(body), response.url, encoding=encoding)
-    return extract_html(getattr(response, "text", "") or "", response.url)
+        return extract_html(bytes(body), response.url, encoding=encoding, misses=misses)
+    return extract_html(getattr(response, "text", "") or "", response.url, misses=misses)
 
 
 def clean(article: Article, *, text_only: bool = False) -> tuple[dict[str, Any], str | None]:

@@ -29,7 +29,12 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
-from newsbot.extract.profiles import use_profiles
+from newsbot.extract.profiles import (
+    PROFILE_MISS_PREFIX,
+    PROFILE_PAGES_PREFIX,
+    profile_for,
+    use_profiles,
+)
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
@@ -226,8 +231,12 @@ class BnWorldSpider(scrapy.Spider):
             self.drop(response, "offsite")
             return
         self.crawler.stats.inc_value("newsbot/pages/listing")
+        misses: list[str] = []
         # Both helpers keep only links of this (selected) outlet.
-        yield from self._articles(listing_article_links(response, outlet.id), hops=0)
+        links = listing_article_links(response, outlet.id, misses=misses)
+        yield from self._articles(links, hops=0)
+        for name in misses:
+            self.crawler.stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
         page = response.meta.get("newsbot_page", 1)
         if page < self.max_listing_pages:
             for url in next_page_links(response, outlet.id)[:1]:
@@ -239,11 +248,14 @@ class BnWorldSpider(scrapy.Spider):
         A canonical URL counts as emitted only once its item has passed the pipelines (the
         incremental pipeline drops later copies), so a copy dropped on its way does not block a
         later, good copy of the same article."""
+        misses: list[str] = []
         try:
-            article = extract_article(response)
+            article = extract_article(response, misses=misses)
         except ExtractionError as exc:
             self.drop(response, exc.reason, str(exc))
             return
+        finally:
+            self._count_profile(response.url, misses)
         if article.outlet_id not in self.outlet_ids:
             self.drop(response, "other_outlet", str(article.outlet_id))
             return
@@ -265,6 +277,17 @@ class BnWorldSpider(scrapy.Spider):
         yield from self._articles(urls, hops=hops + 1)
 
     # -- accounting --------------------------------------------------------------------------
+
+    def _count_profile(self, url: str, misses: list[str]) -> None:
+        """Count a page of a profiled outlet, and each profile field that matched nothing on it
+        (``newsbot/profile/pages/<outlet>``, ``newsbot/profile/miss/<outlet>/<field>``)."""
+        outlet = self._outlet_of(url)
+        if outlet is None or profile_for(outlet.id) is None:
+            return
+        stats = self.crawler.stats
+        stats.inc_value(f"{PROFILE_PAGES_PREFIX}{outlet.id}")
+        for name in dict.fromkeys(misses):
+            stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
 
     def on_error(self, failure: Failure) -> None:
         """A request that ended without a response for the spider: count it under its reason."""
