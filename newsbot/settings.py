@@ -108,6 +108,8 @@ NEWSBOT_SPOOL_DIR = ".newsbot/spool"
 # environment variables; credentials from the environment only (AWS_ACCESS_KEY_ID, …).
 ADDONS = {
     "newsbot.delivery.addon.DeliveryAddon": 0,
+    # NEWSBOT_REDIS_URL (env or -s): this crawl is a worker of a shared run; see "Scaling out".
+    "newsbot.cluster.addon.ClusterAddon": 10,
 }
 NEWSBOT_S3_CONNECT_TIMEOUT = 10
 NEWSBOT_S3_READ_TIMEOUT = 30

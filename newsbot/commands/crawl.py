@@ -4,8 +4,10 @@
   else; if another run holds it, says so in one line and exits with ``LOCK_HELD`` at once.
 * Exits with the code the run summary decided (:mod:`newsbot.exitcodes`): delivery failed,
   callback errors, interrupted, canary tripped — ``0`` only when all went well.
-* An unsafe configuration (:class:`~newsbot.delivery.errors.FeedConfigError`) stops the run
-  before crawling, with ``CONFIG_ERROR``.
+* An unsafe configuration (:class:`~newsbot.delivery.errors.FeedConfigError`), or a shared
+  service (state database, Redis) unreachable at start
+  (:class:`~newsbot.services.ServiceUnavailable`), stops the run before crawling, with
+  ``CONFIG_ERROR``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from newsbot.delivery.errors import FeedConfigError
 from newsbot.exitcodes import ExitCode, describe
 from newsbot.extensions.summary import exit_code_from_stats, summary_of
 from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
+from newsbot.services import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ class Command(ScrapyCrawlCommand):
             outcome.add_done_callback(keep_task)
         self.crawler_process.start()
 
-        config = [f for f in failures if isinstance(f, FeedConfigError)]
+        config = [f for f in failures if isinstance(f, FeedConfigError | ServiceUnavailable)]
         if config:
             logger.error("Configuration error, nothing crawled: %s", config[0])
             return ExitCode.CONFIG_ERROR

@@ -110,10 +110,13 @@ def compare(
     min_articles: int = 3,
     outlets: set[str] | None = None,
     accept: set[str] | frozenset[str] = frozenset(),
+    zero_checks: bool = True,
 ) -> list[Alert]:
     """Alerts for ``current`` (this run's outlet records) against ``history`` (earlier runs).
 
     ``outlets`` limits the check to the outlets this run was asked to crawl (None: all seen).
+    ``zero_checks=False`` judges coverage only (a worker of a shared run sees a share of each
+    outlet, which may be none).
     Marks the tripped records in ``current`` (``tripped=True``)."""
     past: dict[str, list[OutletRun]] = defaultdict(list)
     for run in history:
@@ -131,7 +134,7 @@ def compare(
         now = current.get(outlet_id) or OutletRun(outlet_id, found=0, parsed=0)
         current[outlet_id] = now
         found_before = _mean(r.found for r in records) or 0.0
-        if now.found == 0 and found_before > 0:
+        if zero_checks and now.found == 0 and found_before > 0:
             alerts.append(
                 Alert(
                     outlet_id,
@@ -146,7 +149,7 @@ def compare(
             now.tripped = True
             continue
         parsed_before = _mean(r.parsed for r in records) or 0.0
-        if now.parsed == 0 and parsed_before > 0:
+        if zero_checks and now.parsed == 0 and parsed_before > 0:
             alerts.append(
                 Alert(
                     outlet_id,
@@ -205,6 +208,8 @@ class CanaryExtension:
         self.history = settings.getint("NEWSBOT_CANARY_HISTORY", 5)
         self.min_articles = settings.getint("NEWSBOT_CANARY_MIN_ARTICLES", 3)
         self.accept = set(settings.getlist("NEWSBOT_CANARY_ACCEPT"))
+        # a worker of a shared run records its own share of the run
+        self.worker = settings.get("NEWSBOT_WORKER_ID") if settings.get("NEWSBOT_RUN_ID") else None
         self.tally: dict[str, _Tally] = defaultdict(_Tally)
         self.report: CanaryReport | None = None
         self.run: RunRecord | None = None
@@ -288,6 +293,7 @@ class CanaryExtension:
             min_articles=self.min_articles,
             outlets=outlets,
             accept=self.accept,
+            zero_checks=not self.worker,
         )
         for alert in alerts:
             logger.warning("Canary: %s", alert.message)
@@ -300,7 +306,8 @@ class CanaryExtension:
         )
         started = run_started(self.crawler)
         self.run = RunRecord(
-            run_id=f"{spider.name}-{stamp_of(started)}",
+            run_id=f"{spider.name}-{stamp_of(started)}"
+            + (f"-{self.worker}" if self.worker else ""),
             spider=spider.name,
             started_at=started,
             finished_at=clock.now(),
