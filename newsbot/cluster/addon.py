@@ -27,7 +27,7 @@ EXTENSION = "newsbot.cluster.extension.ClusterExtension"
 def _add(settings: BaseSettings, name: str, component: str, order: int) -> None:
     components = settings.getdict(name)
     components.setdefault(component, order)
-    settings.set(name, components, priority="addon")
+    settings.set(name, components, priority=max(settings.getpriority(name) or 0, 15))
 
 
 class ClusterAddon:

@@ -97,6 +97,7 @@ class ClusterConfig:
         return f"{KEY_ROOT}:{spider}:{self.run_id}:{name}"
 
     def run_keys(self, spider: str) -> list[str]:
-        """Every key of the run (they expire ``key_ttl`` seconds after the last heartbeat)."""
-        names = ("requests", "dupefilter", "seeded", "activity", "workers")
+        """The run's long-lived keys (they expire ``key_ttl`` seconds after the last heartbeat;
+        the ``activity`` mark expires ``idle_close`` seconds after the last push or pop)."""
+        names = ("requests", "dupefilter", "seeded", "workers")
         return [self.key(spider, n) for n in names]

@@ -28,7 +28,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
 from newsbot.cluster.config import ClusterConfig
-from newsbot.cluster.redisadapter import REDIS_ERRORS, redis_client
+from newsbot.cluster.redisadapter import REDIS_ERRORS, redis_client, wake_engine
 from newsbot.cluster.seed import claim_seed
 from newsbot.delivery.context import DeliveryContext
 from newsbot.state import store_for_crawler
@@ -36,6 +36,7 @@ from newsbot.state import store_for_crawler
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_MAX_SECONDS = 10.0
+POKE_SECONDS = 0.5
 
 
 class ClusterExtension:
@@ -50,6 +51,7 @@ class ClusterExtension:
         self.outage_max = crawler.settings.getfloat("NEWSBOT_REDIS_OUTAGE_MAX", 120.0)
         self._outage_since: float | None = None
         self._loop: task.LoopingCall | None = None
+        self._poke: task.LoopingCall | None = None
         self._reseeding = False
         self._reseed_task: asyncio.Future[None] | None = None
         self.spider_name = ""
@@ -73,10 +75,27 @@ class ClusterExtension:
         stats.set_value("newsbot/cluster/run_id", self.config.run_id)
         stats.set_value("newsbot/cluster/worker_id", self.config.worker_id)
         logger.info("Worker %s joins run %s", self.config.worker_id, self.config.run_id)
+        # a worker that just started counts as activity: it may be about to seed the run
+        with contextlib.suppress(*REDIS_ERRORS):
+            self.client.set(self.config.key(spider.name, "activity"), b"1",
+                            px=max(1000, int(self.config.idle_close * 1000)))
         self._loop = task.LoopingCall(self._beat)
         self._loop.start(self.interval, now=True).addErrback(
             lambda f: logger.error("Cluster heartbeat stopped: %s", f.getErrorMessage())
         )
+        self._poke = task.LoopingCall(self._wake_if_queued, spider.name)
+        self._poke.start(POKE_SECONDS, now=False).addErrback(
+            lambda f: logger.error("Cluster queue watch stopped: %s", f.getErrorMessage())
+        )
+
+    def _wake_if_queued(self, spider_name: str) -> None:
+        """Requests pushed by other workers are taken at once, not at Scrapy's next poll."""
+        try:
+            queued = self.client.zcard(self.config.key(spider_name, "requests"))
+        except REDIS_ERRORS:
+            return
+        if queued:
+            wake_engine(self.crawler)
 
     def _beat(self) -> Any:
         return threads.deferToThread(self._beat_in_thread).addErrback(
@@ -141,8 +160,9 @@ class ClusterExtension:
     # -- close ---------------------------------------------------------------------------------
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
+        for loop in (self._loop, self._poke):
+            if loop is not None and loop.running:
+                loop.stop()
         context = DeliveryContext.for_crawler(self.crawler)
         if context.exporter_active:
             # claims become permanent when the feeds are sealed: release the rest only then

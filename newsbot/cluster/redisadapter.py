@@ -1,6 +1,7 @@
-"""The one module that relies on scrapy-redis beyond its settings: the scheduler and duplicate
-filter a worker runs (``SCHEDULER``, ``DUPEFILTER_CLASS``), built on scrapy-redis 0.9.1's
-``Scheduler`` and ``RFPDupeFilter`` and their attributes ``server``, ``queue`` and ``df``.
+"""The one module that relies on scrapy-redis (and Scrapy) beyond their documented interfaces:
+the scheduler and duplicate filter a worker runs (``SCHEDULER``, ``DUPEFILTER_CLASS``), built on
+scrapy-redis 0.9.1's ``Scheduler`` and ``RFPDupeFilter`` and their attributes ``server``,
+``queue`` and ``df``; and :func:`wake_engine`, which uses Scrapy's private engine slot.
 ``tests/test_cluster_units.py`` checks those assumptions and fails loudly on another version.
 
 What newsbot adds to them:
@@ -73,6 +74,14 @@ class CompactDupeFilter(RFPDupeFilter):
 
     def request_seen(self, request: Request) -> bool:
         return self.server.sadd(self.key, self.request_fingerprint(request)) == 0
+
+    @classmethod
+    def from_spider(cls, spider: Any) -> CompactDupeFilter:
+        """The run's duplicate filter (``newsbot:<spider>:<run>:dupefilter``)."""
+        config = ClusterConfig.from_settings(spider.settings)
+        debug = spider.settings.getbool("DUPEFILTER_DEBUG")
+        return cls(redis_client(config.redis_url), key=config.key(spider.name, "dupefilter"),
+                   debug=debug)
 
 
 class ClusterScheduler(Scheduler):
@@ -191,3 +200,17 @@ class ClusterScheduler(Scheduler):
 def installed_version() -> str:
     """The installed scrapy-redis version."""
     return str(getattr(scrapy_redis, "__version__", "unknown"))
+
+
+def wake_engine(crawler: Crawler) -> bool:
+    """Make an idle engine ask the scheduler for requests now.
+
+    Scrapy polls an empty scheduler only every 5 s (the engine slot's heartbeat); a worker
+    whose queue is shared learns of new requests from other workers' pushes, so it asks sooner.
+    Uses Scrapy's private ``engine._slot.nextcall`` (checked by the upgrade test)."""
+    slot = getattr(getattr(crawler, "engine", None), "_slot", None)
+    nextcall = getattr(slot, "nextcall", None)
+    if nextcall is None:
+        return False
+    nextcall.schedule()
+    return True

@@ -34,6 +34,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsbot import clock
+from newsbot.cluster.canary import history_before, run_so_far, shares_spider
 from newsbot.delivery.uri import run_started, stamp_of
 from newsbot.middlewares.refetch import SKIPPED_PREFIX
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler
@@ -115,8 +116,8 @@ def compare(
     """Alerts for ``current`` (this run's outlet records) against ``history`` (earlier runs).
 
     ``outlets`` limits the check to the outlets this run was asked to crawl (None: all seen).
-    ``zero_checks=False`` judges coverage only (a worker of a shared run sees a share of each
-    outlet, which may be none).
+    ``zero_checks=False`` judges coverage only (a worker of a shared run that closes early sees
+    only part of the run, which may hold none of an outlet).
     Marks the tripped records in ``current`` (``tripped=True``)."""
     past: dict[str, list[OutletRun]] = defaultdict(list)
     for run in history:
@@ -208,8 +209,8 @@ class CanaryExtension:
         self.history = settings.getint("NEWSBOT_CANARY_HISTORY", 5)
         self.min_articles = settings.getint("NEWSBOT_CANARY_MIN_ARTICLES", 3)
         self.accept = set(settings.getlist("NEWSBOT_CANARY_ACCEPT"))
-        # a worker of a shared run records its own share of the run
-        self.worker = settings.get("NEWSBOT_WORKER_ID") if settings.get("NEWSBOT_RUN_ID") else None
+        # a worker of a shared run (newsbot.cluster.canary): the run is judged as a whole
+        self.shared_run = settings.get("NEWSBOT_RUN_ID") or None
         self.tally: dict[str, _Tally] = defaultdict(_Tally)
         self.report: CanaryReport | None = None
         self.run: RunRecord | None = None
@@ -283,7 +284,19 @@ class CanaryExtension:
             )
             return self.report
         store = store_for_crawler(self.crawler)
+        started = run_started(self.crawler)
+        run_id = f"{spider.name}-{stamp_of(started)}"
+        if self.shared_run:
+            # a worker of a shared run: judge the whole run as recorded so far
+            run_id = f"{spider.name}-{self.shared_run}"
+            share = RunRecord(
+                run_id=f"{self.shared_run}/{self.crawler.settings.get('NEWSBOT_WORKER_ID')}",
+                spider=shares_spider(spider.name), started_at=started, finished_at=clock.now(),
+                finish_reason=reason, outlets=list(current.values()),
+            )
+            current = run_so_far(store, share, self.shared_run)
         history = store.baseline_runs(spider.name, self.history) if self.history > 0 else []
+        history = history_before(history, run_id)
         selected = getattr(spider, "outlet_ids", None)
         outlets = set(selected) if selected else None
         alerts = compare(
@@ -293,7 +306,7 @@ class CanaryExtension:
             min_articles=self.min_articles,
             outlets=outlets,
             accept=self.accept,
-            zero_checks=not self.worker,
+            zero_checks=not self.shared_run,
         )
         for alert in alerts:
             logger.warning("Canary: %s", alert.message)
@@ -304,10 +317,8 @@ class CanaryExtension:
             baseline_runs=len(history),
             note="" if history else "no earlier untripped run to compare with yet",
         )
-        started = run_started(self.crawler)
         self.run = RunRecord(
-            run_id=f"{spider.name}-{stamp_of(started)}"
-            + (f"-{self.worker}" if self.worker else ""),
+            run_id=run_id,
             spider=spider.name,
             started_at=started,
             finished_at=clock.now(),
