@@ -30,7 +30,7 @@ from tests.services import (  # noqa: F401  (fixtures)
 OUTLETS = "prothomalo,kalerkantho,ittefaq,bbcbangla"
 # Short leases and idle times keep the runs quick; the server's delay imitates the network.
 FAST = ["-s", "NEWSBOT_CLAIM_LEASE_SECONDS=3", "-s", "NEWSBOT_CLUSTER_IDLE_CLOSE=2",
-        "-s", "DOWNLOAD_DELAY=0", "-s", "NEWSBOT_REDIS_OUTAGE_MAX=30"]
+        "-s", "DOWNLOAD_DELAY=0", "-s", "NEWSBOT_REDIS_OUTAGE_MAX=30", "-s", "LOG_LEVEL=DEBUG"]
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,12 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
 from newsbot.cluster.config import ClusterConfig
-from newsbot.cluster.redisadapter import REDIS_ERRORS, redis_client, wake_engine
+from newsbot.cluster.redisadapter import (
+    REDIS_ERRORS,
+    check_redis,
+    redis_client,
+    wake_engine,
+)
 from newsbot.cluster.seed import claim_seed
 from newsbot.delivery.context import DeliveryContext
 from newsbot.state import store_for_crawler
@@ -62,6 +67,7 @@ class ClusterExtension:
         if not config.enabled:
             raise NotConfigured
         ext = cls(crawler, config)
+        check_redis(ext.client, config.redis_url)  # before anything starts: exit code 7
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
