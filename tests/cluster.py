@@ -25,6 +25,7 @@ class Cluster:
     outlets: str
     args: list[str] = field(default_factory=list)
     procs: dict[str, subprocess.Popen[str]] = field(default_factory=dict)
+    run_id: str = ""
 
     def env(self, worker: str, run_id: str, **extra: str) -> dict[str, str]:
         """The environment of ``worker`` in run ``run_id``."""
@@ -45,11 +46,13 @@ class Cluster:
         return path
 
     def start(self, run_id: str, workers: int = 3, *args: str, **extra: str) -> None:
-        """Start ``workers`` workers of run ``run_id``; each logs to ``<workdir>/crawl.log``."""
+        """Start ``workers`` workers of run ``run_id``; each logs to
+        ``<workdir>/crawl-<run_id>.log``."""
+        self.run_id = run_id
         for n in range(workers):
             name = f"w{n}"
             workdir = self.workdir(name)
-            with open(workdir / "crawl.log", "w", encoding="utf-8") as log:
+            with open(workdir / f"crawl-{run_id}.log", "w", encoding="utf-8") as log:
                 self.procs[name] = subprocess.Popen(
                     crawl_cmd(self.outlets, *self.args, *args),
                     cwd=workdir, env=self.env(name, run_id, **extra),
@@ -80,9 +83,9 @@ class Cluster:
                 proc.wait(timeout=10)
         self.procs = {}
 
-    def log(self, worker: str) -> str:
-        """The worker's crawl log."""
-        path = self.workdir(worker) / "crawl.log"
+    def log(self, worker: str, run_id: str = "") -> str:
+        """The worker's crawl log of run ``run_id`` (default: the latest run started)."""
+        path = self.workdir(worker) / f"crawl-{run_id or self.run_id}.log"
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
     def scraped(self, worker: str) -> int:

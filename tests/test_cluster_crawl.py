@@ -190,8 +190,11 @@ def test_postgres_down_mid_run_loses_nothing(
             codes = cluster.wait()
         finally:
             cluster.stop()
-        # articles that met the outage were not emitted: the run says so (never exit 0) ...
-        assert 0 not in codes.values() or max(cluster.delivered().values()) == 1
+        # articles that met the outage were not emitted, and the workers that lost them say
+        # so: never exit 0 ...
+        hit = [w for w in codes if "] ERROR:" in cluster.log(w)]
+        assert hit, "the outage went unnoticed"
+        assert all(codes[w] != 0 for w in hit), cluster.why(codes)
         assert max(cluster.delivered().values(), default=1) == 1
         time.sleep(3.5)  # claims of articles lost with the outage lapse
         # ... and the next run delivers them, and nothing twice
