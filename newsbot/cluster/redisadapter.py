@@ -96,12 +96,11 @@ class ClusterScheduler(Scheduler):
         self._down = False
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
-        settings = crawler.settings
-        config = ClusterConfig.from_settings(settings)
+    def for_run(cls, config: ClusterConfig) -> ClusterScheduler:
+        """The scheduler of the run ``config`` names (Redis checked: ServiceUnavailable)."""
         server = redis_client(config.redis_url)
         check_redis(server, config.redis_url)
-        instance = cls(
+        return cls(
             server,
             config,
             queue_key=config.key("%(spider)s", "requests"),
@@ -110,6 +109,10 @@ class ClusterScheduler(Scheduler):
             dupefilter_cls="newsbot.cluster.redisadapter.CompactDupeFilter",
             serializer=serializer,
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
+        instance = cls.for_run(ClusterConfig.from_settings(crawler.settings))
         instance.stats = crawler.stats
         return instance
 

@@ -100,7 +100,7 @@ def seed(settings: Any, spider_args: dict[str, str]) -> int:
     if not claim_seed(client, config, spider.name):
         print(f"run {config.run_id} is already seeded; nothing pushed")
         return ExitCode.OK
-    scheduler = ClusterScheduler.from_crawler(crawler)
+    scheduler = ClusterScheduler.for_run(config)
     scheduler.open(spider)
     pushed = sum(1 for r in asyncio.run(_start_requests(spider)) if scheduler.enqueue_request(r))
     where = redact_url(config.redis_url)
