@@ -12,6 +12,8 @@ import pytest
 from scrapy.settings import Settings
 
 from newsbot import clock
+from newsbot.boilerplate import TemplateStore, line_key
+from newsbot.cluster.templates import SharedTemplates
 from newsbot.services import ServiceUnavailable
 from newsbot.state import FeedRecord, OutletRun, RunRecord, SQLiteStateStore, Version, open_store
 from newsbot.state_postgres import MIGRATIONS, PostgresStateStore
@@ -230,3 +232,25 @@ def test_unreachable_server_is_a_clear_error_without_the_password() -> None:
     message = str(raised.value)
     assert "unreachable" in message and "127.0.0.1" in message
     assert "s3cret-pw" not in message and "newsbot:***@" in message
+
+
+def test_learned_templates_add_up_between_workers(store: PostgresStateStore) -> None:
+    footer = "সম্পাদক: নাম ঠিকানা"
+    learners = []
+    for _ in range(2):
+        shared = SharedTemplates(store, "bn_world")
+        learned = TemplateStore(min_share=0.5, min_pages=3)
+        shared.load_into(learned)
+        learners.append((shared, learned))
+    # each worker sees two pages of the outlet: neither alone reaches three pages
+    for n, (_, learned) in enumerate(learners):
+        for page in range(2):
+            url = f"https://www.ittefaq.com.bd/{n}{page}"
+            learned.observe("ittefaq", url, [footer, f"খবর {n}{page}"])
+        assert not learned.is_template("ittefaq", line_key(footer))
+    for shared, learned in learners:
+        shared.save(learned)
+    together = TemplateStore(min_share=0.5, min_pages=3)
+    assert SharedTemplates(store, "bn_world").load_into(together)
+    assert together.outlets["ittefaq"].pages == 4
+    assert together.templates("ittefaq") == [footer]

@@ -14,7 +14,8 @@ Articles are marked delivered only when the feed holding them has been stored (s
 
 With a state store shared by several workers (PostgreSQL), an article version is emitted only
 by the worker that claims it (:meth:`newsbot.state.StateStore.claim`); the others drop it as
-``claimed_elsewhere``.
+``claimed_elsewhere`` (with ``NEWSBOT_INCREMENTAL`` off nothing is claimed: every article is
+emitted).
 
 Setting ``NEWSBOT_INCREMENTAL`` (default True): False emits every article (revision 0) but still
 records what was seen and delivered. Stats: ``newsbot/incremental/new``,
@@ -86,7 +87,7 @@ class IncrementalPipeline(CountingPipeline):
             self._inc("unchanged")
             raise Drop("unchanged")
         revision = latest.revision + 1 if (self.enabled and latest is not None) else 0
-        if not self.store.claim(canonical, fp):
+        if self.enabled and not self.store.claim(canonical, fp):
             # another worker of a shared run emits this very version
             self._inc("claimed_elsewhere")
             raise Drop("claimed_elsewhere", canonical)
