@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench-extract bench-pipelines deliver clean-state
+.PHONY: demo demo-cluster bench-cluster test lint bench-extract bench-pipelines deliver clean-state
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt | $(BIN)/python
 
 demo: $(VENV)/.runtime-installed
 	$(BIN)/python -m newsbot demo
+
+# Two workers sharing one run; Redis and PostgreSQL (Debian packages) under .newsbot/demo-cluster.
+demo-cluster: $(VENV)/.runtime-installed
+	$(BIN)/python -m newsbot demo-cluster
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest

@@ -4,6 +4,7 @@
   clean FILE                    clean a plain-text or HTML page and print the record
   deliver                       upload spooled feeds that an earlier run could not deliver
   demo                          serve the bundled sample web and crawl it (``make demo``)
+  demo-cluster                  the same with two workers sharing Redis and PostgreSQL
   seed                          push a shared run's start points into its Redis queue
 """
 
@@ -17,6 +18,7 @@ COMMANDS = {
     "clean": "newsbot.cleaning:main",
     "deliver": "newsbot.delivery.cli:main",
     "demo": "newsbot.demo:main",
+    "demo-cluster": "newsbot.democluster:main",
     "seed": "newsbot.cluster.seed:main",
 }
 

@@ -22,6 +22,7 @@ from tests.s3server import crawl_cmd, env_for, free_port, wait_for
 from tests.services import (  # noqa: F401  (fixtures)
     PostgresServer,
     RedisServer,
+    new_postgres,
     new_schema,
     postgres,
     redis_server,
@@ -177,7 +178,7 @@ def test_postgres_down_mid_run_loses_nothing(
     tmp_path: Path, slow_web: SampleWebServer, redis_server: RedisServer,  # noqa: F811
     wanted: set[str],
 ) -> None:
-    pg = PostgresServer().init().start()  # its own server: this test stops it
+    pg = new_postgres()  # its own server: this test stops it
     try:
         cluster = make_cluster(tmp_path, slow_web, redis_server, pg)
         cluster.start("pgdown", 3)
