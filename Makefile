@@ -37,6 +37,10 @@ bench-extract: $(VENV)/.test-installed
 bench-pipelines: $(VENV)/.runtime-installed
 	$(BIN)/python -m bench.bench_pipelines
 
+# Articles/s for 1, 2, 3 workers of a shared run; Redis memory per 100,000 seen URLs.
+bench-cluster: $(VENV)/.test-installed
+	$(BIN)/python -m bench.bench_cluster
+
 deliver: $(VENV)/.runtime-installed
 	$(BIN)/python -m newsbot deliver
 
