@@ -51,7 +51,10 @@ def crawl(base: Path, workers: int, delay: float, concurrency: int, redis: Redis
     delivered = cluster.delivered()
     wanted = bengali_article_urls(*SAMPLE_OUTLETS.split(","))
     if set(delivered) != wanted or max(delivered.values()) != 1:
-        raise SystemExit(f"{workers} workers: not every article exactly once")
+        twice = sorted(u for u, n in delivered.items() if n > 1)
+        raise SystemExit(f"{workers} workers: not every article exactly once: missing "
+                         f"{sorted(wanted - set(delivered))}, extra "
+                         f"{sorted(set(delivered) - wanted)}, twice {twice}")
     span = max(end for _, _, end in times) - min(start for _, start, _ in times)
     return {"articles": len(delivered), "requests": len(times), "crawl_s": span,
             "wall_s": wall}

@@ -234,8 +234,9 @@ class StateStore(ABC):
     # Claims: with several workers sharing the store, only the worker that claims a version
     # of an article emits it. One process alone needs none (every claim succeeds).
 
-    def claim(self, canonical_url: str, fingerprint: str) -> bool:
-        """Claim this version of the article for this worker; False when another has it."""
+    def claim(self, canonical_url: str, revision: int) -> bool:
+        """Claim revision ``revision`` of the article for this worker; False when another
+        worker has it."""
         return True
 
     def heartbeat(self) -> int:

@@ -6,8 +6,8 @@ revisions, the refetch window's look-ups, pending and delivered versions, run hi
 canary — plus what several workers need:
 
 * **claims** (table ``claims``): before a worker emits a version of an article (canonical URL +
-  fingerprint) it claims it in one ``INSERT … ON CONFLICT DO UPDATE … WHERE`` statement; only one
-  worker gets it. A claim is a lease (``NEWSBOT_CLAIM_LEASE_SECONDS``) that the worker's
+  revision number) it claims it in one ``INSERT … ON CONFLICT DO UPDATE … WHERE`` statement; only
+  one worker gets it, even if two workers cleaned the page slightly differently. A claim is a lease (``NEWSBOT_CLAIM_LEASE_SECONDS``) that the worker's
   heartbeat extends; once the version is in a sealed spool entry or delivered, the claim holds
   for good. A worker that dies (even SIGKILL) stops renewing, so its claims lapse and the next
   run emits those articles; a worker that closes releases its unfinished claims at once.
@@ -98,11 +98,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE {s}.claims (
         canonical_url TEXT NOT NULL,
-        fingerprint TEXT NOT NULL,
+        revision INTEGER NOT NULL,
         owner TEXT NOT NULL,
         claimed_at TIMESTAMPTZ NOT NULL,
         lease_until TIMESTAMPTZ NOT NULL,
-        PRIMARY KEY (canonical_url, fingerprint)
+        PRIMARY KEY (canonical_url, revision)
     );
     CREATE INDEX claims_by_owner ON {s}.claims (owner);
     CREATE TABLE {s}.templates (
@@ -322,11 +322,11 @@ class PostgresStateStore(StateStore):
         """Claims of these versions hold for good (they are spooled or delivered)."""
         c.cursor().executemany(
             self._q(
-                "INSERT INTO {s}.claims (canonical_url, fingerprint, owner, claimed_at,"
+                "INSERT INTO {s}.claims (canonical_url, revision, owner, claimed_at,"
                 " lease_until) VALUES (%s, %s, %s, %s, 'infinity')"
-                " ON CONFLICT (canonical_url, fingerprint) DO UPDATE SET lease_until = 'infinity'"
+                " ON CONFLICT (canonical_url, revision) DO UPDATE SET lease_until = 'infinity'"
             ),
-            [(r.canonical_url, r.fingerprint, self.owner, now) for r in records],
+            [(r.canonical_url, r.revision, self.owner, now) for r in records],
         )
 
     def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:
@@ -400,19 +400,19 @@ class PostgresStateStore(StateStore):
             gone = c.execute(
                 self._q(
                     "DELETE FROM {s}.pending WHERE spool = %s AND " + where
-                    + " RETURNING canonical_url, fingerprint"
+                    + " RETURNING canonical_url, revision"
                 ),
                 (self.spool_id, *params),
             ).fetchall()
             c.cursor().executemany(
                 self._q(
                     "UPDATE {s}.claims c SET lease_until = '-infinity'"
-                    " WHERE c.canonical_url = %s AND c.fingerprint = %s"
+                    " WHERE c.canonical_url = %s AND c.revision = %s"
                     " AND NOT EXISTS (SELECT 1 FROM {s}.articles a"
                     " WHERE a.canonical_url = c.canonical_url"
-                    " AND a.delivered_fingerprint = c.fingerprint)"
+                    " AND a.delivered_revision >= c.revision)"
                     " AND NOT EXISTS (SELECT 1 FROM {s}.pending p"
-                    " WHERE p.canonical_url = c.canonical_url AND p.fingerprint = c.fingerprint)"
+                    " WHERE p.canonical_url = c.canonical_url AND p.revision = c.revision)"
                 ),
                 [tuple(row) for row in gone],
             )
@@ -457,23 +457,23 @@ class PostgresStateStore(StateStore):
 
     # -- claims --------------------------------------------------------------------------------
 
-    def claim(self, canonical_url: str, fingerprint: str) -> bool:
-        """Claim the version for this worker; False when another live worker holds it (or it
-        is spooled or delivered already)."""
+    def claim(self, canonical_url: str, revision: int) -> bool:
+        """Claim revision ``revision`` of the article for this worker; False when another live
+        worker holds it (or it is spooled or delivered already)."""
         now = clock.now()
         row = self._run(
             lambda c: c.execute(
                 self._q(
-                    "INSERT INTO {s}.claims AS k (canonical_url, fingerprint, owner, claimed_at,"
+                    "INSERT INTO {s}.claims AS k (canonical_url, revision, owner, claimed_at,"
                     " lease_until) VALUES (%s, %s, %s, %s, %s)"
-                    " ON CONFLICT (canonical_url, fingerprint) DO UPDATE SET"
+                    " ON CONFLICT (canonical_url, revision) DO UPDATE SET"
                     " owner = EXCLUDED.owner, claimed_at = EXCLUDED.claimed_at,"
                     " lease_until = EXCLUDED.lease_until"
                     " WHERE k.lease_until <> 'infinity' AND (k.owner = EXCLUDED.owner"
                     " OR k.lease_until < EXCLUDED.claimed_at)"
                     " RETURNING owner"
                 ),
-                (canonical_url, fingerprint, self.owner, now, now + self.lease),
+                (canonical_url, revision, self.owner, now, now + self.lease),
             ).fetchone()
         )
         return row is not None

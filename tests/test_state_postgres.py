@@ -117,17 +117,17 @@ def test_one_claim_wins_and_a_dead_workers_claim_lapses(postgres: PostgresServer
     w1 = make(postgres, schema, owner="run1/w1/p", lease_seconds=60)
     w2 = make(postgres, schema, owner="run1/w2/p", lease_seconds=60)
     with clock.use(NOW):
-        assert w1.claim(URL, "f1")
-        assert w1.claim(URL, "f1")  # its own claim again
-        assert not w2.claim(URL, "f1")
-        assert w2.claim(URL, "f2")  # another version is another claim
+        assert w1.claim(URL, 0)
+        assert w1.claim(URL, 0)  # its own claim again
+        assert not w2.claim(URL, 0)
+        assert w2.claim(URL, 1)  # another revision is another claim
     with clock.use(NOW + timedelta(seconds=50)):
         assert w1.heartbeat() == 1  # w1 is alive: lease extended to +110 s
     with clock.use(NOW + timedelta(seconds=100)):
-        assert not w2.claim(URL, "f1")
+        assert not w2.claim(URL, 0)
     # w1 dies (no more heartbeats): after the lease its claim is free for the next run
     with clock.use(NOW + timedelta(seconds=111)):
-        assert w2.claim(URL, "f1")
+        assert w2.claim(URL, 0)
     w1.close()
     w2.close()
 
@@ -137,17 +137,17 @@ def test_spooled_or_delivered_versions_stay_claimed(postgres: PostgresServer) ->
     w1 = make(postgres, schema, owner="w1", spool_id="s1", lease_seconds=1)
     w2 = make(postgres, schema, owner="w2", spool_id="s2", lease_seconds=1)
     with clock.use(NOW):
-        assert w1.claim(URL, "f1")
+        assert w1.claim(URL, 0)
         w1.mark_pending("e1", [FeedRecord(URL, "f1", 0)])
         assert w1.release_claims() == 0  # spooled: not released at close
     with clock.use(NOW + timedelta(hours=1)):
-        assert not w2.claim(URL, "f1")
+        assert not w2.claim(URL, 0)
         # the spooled feed is lost (e.g. its spool was wiped): the version is free again
         w1.forget_entry("e1")
-        assert w2.claim(URL, "f1")
+        assert w2.claim(URL, 0)
         w2.mark_delivered("e2", [FeedRecord(URL, "f1", 0)], target="t")
     with clock.use(NOW + timedelta(days=10)):
-        assert not w1.claim(URL, "f1")
+        assert not w1.claim(URL, 0)
     w1.close()
     w2.close()
 
@@ -156,9 +156,9 @@ def test_released_claims_are_free_at_once(postgres: PostgresServer) -> None:  # 
     schema = new_schema()
     w1 = make(postgres, schema, owner="w1", lease_seconds=600)
     w2 = make(postgres, schema, owner="w2", lease_seconds=600)
-    assert w1.claim(URL, "f1") and not w2.claim(URL, "f1")
+    assert w1.claim(URL, 0) and not w2.claim(URL, 0)
     assert w1.release_claims() == 1
-    assert w2.claim(URL, "f1")
+    assert w2.claim(URL, 0)
     w1.close()
     w2.close()
 
@@ -171,7 +171,7 @@ def test_concurrent_claims_have_one_winner(postgres: PostgresServer) -> None:  #
 
     def worker(i: int) -> None:
         for url in urls:
-            if stores[i].claim(url, "f"):
+            if stores[i].claim(url, 0):
                 won[i].append(url)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
@@ -254,3 +254,22 @@ def test_learned_templates_add_up_between_workers(store: PostgresStateStore) -> 
     assert SharedTemplates(store, "bn_world").load_into(together)
     assert together.outlets["ittefaq"].pages == 4
     assert together.templates("ittefaq") == [footer]
+
+
+def test_two_workers_cleaning_one_article_differently_emit_it_once(
+    postgres: PostgresServer,  # noqa: F811
+) -> None:
+    from newsbot.drops import Drop
+    from newsbot.pipelines.incremental import IncrementalPipeline
+    from tests.test_state_store import article
+
+    schema = new_schema()
+    w1 = make(postgres, schema, owner="run/w1/p")
+    w2 = make(postgres, schema, owner="run/w2/p")
+    first = IncrementalPipeline({}, None, w1).process_item(article())
+    assert first.revision == 0
+    # w2 learned another template line, so its body differs: still the same revision 0
+    with pytest.raises(Drop, match="claimed_elsewhere"):
+        IncrementalPipeline({}, None, w2).process_item(article(body=["প্রথম অনুচ্ছেদ।"]))
+    w1.close()
+    w2.close()

@@ -87,8 +87,8 @@ class IncrementalPipeline(CountingPipeline):
             self._inc("unchanged")
             raise Drop("unchanged")
         revision = latest.revision + 1 if (self.enabled and latest is not None) else 0
-        if self.enabled and not self.store.claim(canonical, fp):
-            # another worker of a shared run emits this very version
+        if self.enabled and not self.store.claim(canonical, revision):
+            # another worker of a shared run emits this revision
             self._inc("claimed_elsewhere")
             raise Drop("claimed_elsewhere", canonical)
         adapter["revision"] = revision
