@@ -7,10 +7,11 @@ canary — plus what several workers need:
 
 * **claims** (table ``claims``): before a worker emits a version of an article (canonical URL +
   revision number) it claims it in one ``INSERT … ON CONFLICT DO UPDATE … WHERE`` statement; only
-  one worker gets it, even if two workers cleaned the page slightly differently. A claim is a lease (``NEWSBOT_CLAIM_LEASE_SECONDS``) that the worker's
-  heartbeat extends; once the version is in a sealed spool entry or delivered, the claim holds
-  for good. A worker that dies (even SIGKILL) stops renewing, so its claims lapse and the next
-  run emits those articles; a worker that closes releases its unfinished claims at once.
+  one worker gets it, even if two workers cleaned the page slightly differently. A claim is a
+  lease (``NEWSBOT_CLAIM_LEASE_SECONDS``) that the worker's heartbeat extends; once the version
+  is in a sealed spool entry or delivered, the claim holds for good. A worker that dies (even
+  SIGKILL) stops renewing, so its claims lapse and the next run emits those articles; a worker
+  that closes releases its unfinished claims at once.
 * **pending marks per spool** (column ``spool``): each worker has its own spool and forgets only
   its own pending marks.
 * **learned templates** (table ``templates``), merged between workers.
