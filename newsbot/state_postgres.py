@@ -163,7 +163,7 @@ class PostgresStateStore(StateStore):
         config = ClusterConfig.from_settings(settings)
         return cls(
             url,
-            schema=settings.get("NEWSBOT_STATE_SCHEMA") or DEFAULT_SCHEMA,
+            schema=setting_or_env(settings, "NEWSBOT_STATE_SCHEMA") or DEFAULT_SCHEMA,
             spool_id=default_spool_id(settings.get("NEWSBOT_SPOOL_DIR") or ".newsbot/spool"),
             owner=config.owner,
             lease_seconds=settings.getfloat("NEWSBOT_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS),
