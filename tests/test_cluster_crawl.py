@@ -61,16 +61,23 @@ def exactly_once(cluster: Cluster, wanted: set[str]) -> None:
 
 
 def test_three_workers_share_the_run_and_the_politeness(
-    tmp_path: Path, redis_server: RedisServer, postgres: PostgresServer,  # noqa: F811
-    wanted: set[str],
+    tmp_path: Path, postgres: PostgresServer, wanted: set[str],  # noqa: F811
 ) -> None:
     # each answer takes 0.4 s; one request per host every 0.25 s and two at a time, for all
     # three workers together (each alone would allow two at a time: six together)
-    with serve(port=0, delay=0.4) as web:
-        cluster = make_cluster(tmp_path, web, redis_server, postgres)
-        codes = cluster.run("shared", 3, "-s", "DOWNLOAD_DELAY=0.25",
-                            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
-        times = list(web.access_times)
+    # Redis with a password, as it must be in production: never in a log or summary
+    redis = RedisServer(password="redis-pw-4711").start()
+    try:
+        with serve(port=0, delay=0.4) as web:
+            cluster = make_cluster(tmp_path, web, redis, postgres)
+            codes = cluster.run("shared", 3, "-s", "DOWNLOAD_DELAY=0.25",
+                                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+            times = list(web.access_times)
+    finally:
+        redis.stop()
+    written = [p.read_text(encoding="utf-8", errors="replace")
+               for p in tmp_path.rglob("*") if p.is_file()]
+    assert written and not any("redis-pw-4711" in text for text in written)
     assert codes == {"w0": 0, "w1": 0, "w2": 0}, cluster.why(codes)
     exactly_once(cluster, wanted)
     # every worker did part of the work; only one seeded the run
