@@ -55,7 +55,7 @@ def crawl(base: Path, workers: int, delay: float, concurrency: int, redis: Redis
         raise SystemExit(f"{workers} workers: not every article exactly once: missing "
                          f"{sorted(wanted - set(delivered))}, extra "
                          f"{sorted(set(delivered) - wanted)}, twice {twice}")
-    span = max(end for _, _, end in times) - min(start for _, start, _ in times)
+    span = max(end for *_, end in times) - min(start for _, _, start, _ in times)
     return {"articles": len(delivered), "requests": len(times), "crawl_s": span,
             "wall_s": wall}
 

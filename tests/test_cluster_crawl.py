@@ -87,25 +87,52 @@ def test_three_workers_share_the_run_and_the_politeness(
     seeded = [w for w in codes if cluster.summaries(w)[-1]["stats"].get("newsbot/cluster/seeded")]
     assert len(seeded) == 1
 
-    by_host: dict[str, list[tuple[float, float]]] = {}
-    for host, arrived, ended in times:
-        by_host.setdefault(host, []).append((arrived, ended))
     busiest = 0
-    for host, spans in by_host.items():
-        spans.sort()
-        starts = [a for a, _ in spans]
-        gaps = sorted(b - a for a, b in itertools.pairwise(starts))
-        if not gaps:
-            continue
+    for host, spans in by_host(times).items():
         # 0.25 s apart at the shared limiter; a loaded machine delays some requests on their
         # way to the server, so single gaps may shrink, but not the typical one
-        assert gaps[0] >= 0.12, (host, gaps[:5])
-        assert gaps[len(gaps) // 10] >= 0.2, (host, gaps[:5])
+        assert_spaced(host, spans, 0.25)
         for a, _ in spans:
             overlapping = sum(1 for s, e in spans if s <= a < e)
             busiest = max(busiest, overlapping)
             assert overlapping <= 2, (host, overlapping)
     assert busiest == 2  # the limit was reached, so it was the limiter that held it
+
+
+def by_host(times: list[tuple[str, str, float, float]], skip_robots: bool = False
+            ) -> dict[str, list[tuple[float, float]]]:
+    """(arrival, end) of the requests the sample web saw, per host, in order."""
+    hosts: dict[str, list[tuple[float, float]]] = {}
+    for host, target, arrived, ended in times:
+        if not (skip_robots and target == "/robots.txt"):
+            hosts.setdefault(host, []).append((arrived, ended))
+    return {host: sorted(spans) for host, spans in hosts.items()}
+
+
+def assert_spaced(host: str, spans: list[tuple[float, float]], delay: float) -> None:
+    """Requests to ``host`` started ``delay`` apart (machine jitter allowed on single gaps)."""
+    starts = [a for a, _ in spans]
+    gaps = sorted(b - a for a, b in itertools.pairwise(starts))
+    if gaps:
+        assert gaps[0] >= delay * 0.5, (host, gaps[:5])
+        assert gaps[len(gaps) // 10] >= delay * 0.8, (host, gaps[:5])
+
+
+def test_robots_crawl_delay_holds_across_workers(
+    tmp_path: Path, redis_server: RedisServer, postgres: PostgresServer,  # noqa: F811
+) -> None:
+    outlets = "ittefaq,jugantor"
+    with serve(port=0, crawl_delay=0.4) as web:  # every robots.txt asks for 0.4 s
+        cluster = make_cluster(tmp_path, web, redis_server, postgres)
+        cluster.outlets = outlets
+        codes = cluster.run("crawl-delay", 3)  # DOWNLOAD_DELAY=0: only robots.txt spaces them
+        times = list(web.access_times)
+    assert set(codes.values()) == {0}, cluster.why(codes)
+    exactly_once(cluster, bengali_article_urls(*outlets.split(",")))
+    hosts = by_host(times, skip_robots=True)  # robots.txt itself is read before the delay is known
+    assert sum(len(spans) for spans in hosts.values()) >= 20
+    for host, spans in hosts.items():
+        assert_spaced(host, spans, 0.4)
 
 
 def test_killed_worker_then_rerun_delivers_everything_once(

@@ -53,14 +53,16 @@ class SampleWebServer(ThreadingHTTPServer):
         self._thread: threading.Thread | None = None
         #: Every request answered, as (host, path and query, User-Agent), in arrival order.
         self.access_log: list[tuple[str, str, str]] = []
-        #: Every request as (host, arrival, end of answer), times from ``time.monotonic()``.
-        self.access_times: list[tuple[str, float, float]] = []
+        #: Every request as (host, path and query, arrival, end of answer), times from
+        #: ``time.monotonic()``.
+        self.access_times: list[tuple[str, str, float, float]] = []
         super().__init__(("127.0.0.1", port), _Handler)
 
     def _add_crawl_delay(self, seconds: float) -> None:
         for key, page in list(self.pages.items()):
             if key.endswith("/robots.txt"):
-                body = page.body.decode("utf-8").rstrip("\n") + f"\nCrawl-delay: {seconds:g}\n"
+                body = page.body.decode("utf-8").replace(
+                    "User-agent: *\n", f"User-agent: *\nCrawl-delay: {seconds:g}\n", 1)
                 self.pages[key] = Page(page.status, body.encode("utf-8"), page.headers)
 
     def server_bind(self) -> None:
@@ -167,12 +169,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if with_body:
             self.wfile.write(page.body)
-        self.server.access_times.append((self._host(), arrived, time.monotonic()))
+        host, target = self._target()
+        self.server.access_times.append((host, target, arrived, time.monotonic()))
 
-    def _host(self) -> str:
+    def _target(self) -> tuple[str, str]:
         if self.path.startswith(("http://", "https://")):
-            return urlsplit(self.path).netloc
-        return self.headers.get("Host", "")
+            parts = urlsplit(self.path)
+            return parts.netloc, parts.path + (f"?{parts.query}" if parts.query else "")
+        return self.headers.get("Host", ""), self.path
 
     def do_GET(self) -> None:
         """Answer GET."""
