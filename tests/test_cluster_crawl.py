@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +20,15 @@ import pytest
 from newsbot.sampleweb.server import SampleWebServer, serve
 from tests.cluster import Cluster
 from tests.crawling import bengali_article_urls
-from tests.s3server import crawl_cmd, env_for, free_port, wait_for
+from tests.s3server import (  # noqa: F401  (fixture)
+    MotoServer,
+    crawl_cmd,
+    env_for,
+    feed_lines,
+    free_port,
+    moto,
+    wait_for,
+)
 from tests.services import (  # noqa: F401  (fixtures)
     PostgresServer,
     RedisServer,
@@ -238,3 +248,27 @@ def test_postgres_down_mid_run_loses_nothing(
         exactly_once(cluster, wanted)
     finally:
         pg.remove()
+
+
+def test_workers_deliver_to_s3_under_their_own_keys(
+    tmp_path: Path, slow_web: SampleWebServer, redis_server: RedisServer,  # noqa: F811
+    postgres: PostgresServer, moto: MotoServer,  # noqa: F811
+) -> None:
+    outlets = "ittefaq,jugantor"
+    bucket = moto.new_bucket()
+    cluster = make_cluster(tmp_path, slow_web, redis_server, postgres)
+    cluster.outlets = outlets
+    codes = cluster.run("s3run", 2, **moto.env(NEWSBOT_S3_BUCKET=bucket,
+                                               NEWSBOT_S3_PREFIX="corpus"))
+    assert set(codes.values()) == {0}, cluster.why(codes)
+    feeds = {k: v for k, v in moto.objects(bucket).items() if k.endswith(".jsonl")}
+    # corpus/bn_world/YYYY/MM/DD/<run>/<worker>/<stamp>.jsonl: workers never share a key
+    workers = set()
+    for key in feeds:
+        pattern = r"corpus/bn_world/\d{4}/\d\d/\d\d/s3run/(w\d)/\d{8}T\d{6}Z\.jsonl"
+        match = re.fullmatch(pattern, key)
+        assert match, key
+        workers.add(match.group(1))
+    assert workers == {"w0", "w1"}
+    urls = Counter(r["canonical_url"] for data in feeds.values() for r in feed_lines(data))
+    assert set(urls) == bengali_article_urls(*outlets.split(",")) and max(urls.values()) == 1
