@@ -14,6 +14,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from newsbot.boilerplate import TemplateStore
+from newsbot.services import STATE_URL_SETTING, setting_or_env
 from newsbot.state import store_for_crawler
 
 
@@ -55,7 +56,9 @@ class SharedTemplates:
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> SharedTemplates | None:
-        """The crawler's shared templates (None when its state store keeps none)."""
+        """The crawler's shared templates (None without a shared state store)."""
+        if not setting_or_env(crawler.settings, STATE_URL_SETTING):
+            return None
         store = store_for_crawler(crawler)
         if not hasattr(store, "save_templates"):
             return None
