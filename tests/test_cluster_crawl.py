@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.sampleweb.server import SampleWebServer, serve
+from newsbot.state_postgres import PostgresStateStore
 from tests.cluster import Cluster
 from tests.crawling import bengali_article_urls
 from tests.s3server import (  # noqa: F401  (fixture)
@@ -96,6 +97,12 @@ def test_three_workers_share_the_run_and_the_politeness(
     assert sum(scraped.values()) == len(wanted)
     seeded = [w for w in codes if cluster.summaries(w)[-1]["stats"].get("newsbot/cluster/seeded")]
     assert len(seeded) == 1
+    # the template lines the workers learned are in the shared store, not in their folders
+    store = PostgresStateStore(postgres.url, schema=cluster.schema)
+    learned = store.load_templates("bn_world")
+    store.close()
+    assert learned and learned["outlets"]
+    assert not list(tmp_path.rglob("templates.json"))
 
     busiest = 0
     for host, spans in by_host(times).items():

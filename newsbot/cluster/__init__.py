@@ -6,5 +6,7 @@ worker runs with), ``scheduler`` (scrapy-redis scheduler and duplicate filter un
 expiring keys), ``serializer`` (requests in Redis as JSON, not pickle), ``seed`` (start points
 pushed once per run; ``python -m newsbot seed``), ``extension`` (idle close, heartbeats,
 claims released at close), ``limiter`` (per-domain rate and concurrency shared by all workers),
-``redisadapter`` (the one place that touches scrapy-redis internals).
+``redisadapter`` (the one place that touches scrapy-redis internals), ``canary`` (the outlet
+canary of a shared run), ``templates`` (learned template lines shared in the state store).
+The state store in PostgreSQL is :mod:`newsbot.state_postgres`.
 """
