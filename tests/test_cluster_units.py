@@ -227,3 +227,19 @@ def test_conditional_put_never_overwrites(
     with pytest.raises(DeliveryError, match="already exists with other content"):
         S3Target(uri, config).store(other)
     assert moto.objects(bucket) == {uri.split(bucket + "/")[1]: first.data_path.read_bytes()}
+
+
+def test_only_the_last_worker_of_a_run_judges_the_canary(
+    redis_server: RedisServer,  # noqa: F811
+) -> None:
+    from newsbot.cluster.canary import ALIVE_SECONDS, others_working
+
+    settings = Settings({"NEWSBOT_REDIS_URL": redis_server.url, "NEWSBOT_RUN_ID": "r",
+                         "NEWSBOT_WORKER_ID": "w0"})
+    client = redis_server.client()
+    now = client.time()[0]
+    key = ClusterConfig("x", "r", "w").key("bn_world", "workers")
+    client.hset(key, mapping={"w0": now, "w1": now - 2, "w2": now - ALIVE_SECONDS - 5})
+    assert others_working(settings, "bn_world") == ["w1"]  # w2 is gone, w0 is itself
+    client.hdel(key, "w1")
+    assert others_working(settings, "bn_world") == []

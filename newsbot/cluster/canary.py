@@ -10,11 +10,16 @@ the whole run as the next runs' baseline.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from newsbot.cluster.config import ClusterConfig
+from newsbot.cluster.redisadapter import REDIS_ERRORS, redis_client
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, StateStore
 
 #: Shares of one run kept per worker; more workers than this are summed as far as kept.
 MAX_SHARES = 1000
+#: A worker whose last heartbeat is older than this is taken as gone (closed or dead).
+ALIVE_SECONDS = 30
 
 
 def shares_spider(spider: str) -> str:
@@ -53,3 +58,23 @@ def run_so_far(store: StateStore, share: RunRecord, run_id: str) -> dict[str, Ou
 def history_before(history: list[RunRecord], run_record_id: str) -> list[RunRecord]:
     """The baseline without the run itself (recorded by a worker that closed earlier)."""
     return [r for r in history if r.run_id != run_record_id]
+
+
+def others_working(settings: Any, spider: str) -> list[str]:
+    """The other workers of the run that sent a heartbeat within ``ALIVE_SECONDS`` (``["?"]``
+    when Redis cannot tell)."""
+    config = ClusterConfig.from_settings(settings)
+    client = redis_client(config.redis_url)
+    try:
+        now = client.time()[0]
+        beats = client.hgetall(config.key(spider, "workers"))
+    except REDIS_ERRORS:
+        return ["?"]
+    finally:
+        client.close()
+    alive = []
+    for worker, beat in beats.items():
+        name = worker.decode("utf-8", "replace")
+        if name != config.worker_id and now - int(beat or 0) <= ALIVE_SECONDS:
+            alive.append(name)
+    return sorted(alive)

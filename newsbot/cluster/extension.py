@@ -112,9 +112,10 @@ class ClusterExtension:
         try:
             store_for_crawler(self.crawler).heartbeat()
         finally:
+            beat = self.client.time()[0]  # the Redis server's clock, shared by every worker
             with self.client.pipeline() as pipe:
                 pipe.hset(self.config.key(self.spider_name, "workers"), self.config.worker_id,
-                          str(int(time.time())))
+                          str(beat))
                 for key in self.config.run_keys(self.spider_name):
                     pipe.expire(key, self.config.key_ttl)
                 pipe.execute()

@@ -34,7 +34,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsbot import clock
-from newsbot.cluster.canary import history_before, run_so_far, shares_spider
+from newsbot.cluster.canary import (
+    history_before,
+    others_working,
+    run_so_far,
+    shares_spider,
+)
 from newsbot.delivery.uri import run_started, stamp_of
 from newsbot.middlewares.refetch import SKIPPED_PREFIX
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler
@@ -297,8 +302,21 @@ class CanaryExtension:
             current = run_so_far(store, share, self.shared_run)
         history = store.baseline_runs(spider.name, self.history) if self.history > 0 else []
         history = history_before(history, run_id)
+        others = others_working(self.crawler.settings, spider.name) if self.shared_run else []
         selected = getattr(spider, "outlet_ids", None)
         outlets = set(selected) if selected else None
+        if others:
+            # not the last worker of the shared run: record, the last one judges
+            self.report = CanaryReport(
+                evaluated=False, outlets=current, baseline_runs=len(history),
+                note=f"judged by the last worker of run {self.shared_run} (still working: "
+                     f"{', '.join(others)})",
+            )
+            self.run = RunRecord(run_id=run_id, spider=spider.name, started_at=started,
+                                 finished_at=clock.now(), finish_reason=reason,
+                                 outlets=list(current.values()))
+            store.record_run(self.run)
+            return self.report
         alerts = compare(
             current,
             history,
