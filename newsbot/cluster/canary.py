@@ -9,6 +9,7 @@ the whole run as the next runs' baseline.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +21,8 @@ from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, StateStore
 MAX_SHARES = 1000
 #: A worker whose last heartbeat is older than this is taken as gone (closed or dead).
 ALIVE_SECONDS = 30
+#: How long the judging worker waits for the shares of workers that are closing with it.
+SHARES_WAIT = 10.0
 
 
 def shares_spider(spider: str) -> str:
@@ -46,13 +49,34 @@ def merge_outlets(records: Iterable[OutletRun]) -> dict[str, OutletRun]:
     return merged
 
 
-def run_so_far(store: StateStore, share: RunRecord, run_id: str) -> dict[str, OutletRun]:
+def run_so_far(store: StateStore, share: RunRecord, run_id: str,
+               wait_for: Iterable[str] = (), timeout: float = SHARES_WAIT
+               ) -> dict[str, OutletRun]:
     """Record this worker's ``share`` of run ``run_id``; the run's outlets summed over every
-    share recorded so far."""
+    share recorded — after waiting up to ``timeout`` seconds for the shares of the workers
+    ``wait_for`` (a dead worker never records one)."""
     store.record_run(share)
-    shares = [r for r in store.recent_runs(share.spider, MAX_SHARES)
-              if r.run_id.startswith(f"{run_id}/")]
-    return merge_outlets(o for r in shares for o in r.outlets)
+    wanted = {f"{run_id}/{worker}" for worker in wait_for}
+    deadline = time.monotonic() + timeout
+    while True:
+        shares = [r for r in store.recent_runs(share.spider, MAX_SHARES)
+                  if r.run_id.startswith(f"{run_id}/")]
+        if wanted <= {r.run_id for r in shares} or time.monotonic() > deadline:
+            return merge_outlets(o for r in shares for o in r.outlets)
+        time.sleep(0.5)
+
+
+def participants(settings: Any, spider: str) -> list[str]:
+    """Every worker that joined the run."""
+    config = ClusterConfig.from_settings(settings)
+    client = redis_client(config.redis_url)
+    try:
+        return sorted(m.decode("utf-8", "replace")
+                      for m in client.smembers(config.key(spider, "participants")))
+    except REDIS_ERRORS:
+        return []
+    finally:
+        client.close()
 
 
 def history_before(history: list[RunRecord], run_record_id: str) -> list[RunRecord]:

@@ -99,5 +99,5 @@ class ClusterConfig:
     def run_keys(self, spider: str) -> list[str]:
         """The run's long-lived keys (they expire ``key_ttl`` seconds after the last heartbeat;
         the ``activity`` mark expires ``idle_close`` seconds after the last push or pop)."""
-        names = ("requests", "dupefilter", "seeded", "workers")
+        names = ("requests", "dupefilter", "seeded", "workers", "participants")
         return [self.key(spider, n) for n in names]

@@ -56,6 +56,7 @@ class ClusterExtension:
         self.outage_max = crawler.settings.getfloat("NEWSBOT_REDIS_OUTAGE_MAX", 120.0)
         self._outage_since: float | None = None
         self._loop: task.LoopingCall | None = None
+        self._left = False
         self._poke: task.LoopingCall | None = None
         self._reseeding = False
         self._reseed_task: asyncio.Future[None] | None = None
@@ -85,6 +86,7 @@ class ClusterExtension:
         with contextlib.suppress(*REDIS_ERRORS):
             self.client.set(self.config.key(spider.name, "activity"), b"1",
                             px=max(1000, int(self.config.idle_close * 1000)))
+            self.client.sadd(self.config.key(spider.name, "participants"), self.config.worker_id)
         self._loop = task.LoopingCall(self._beat)
         self._loop.start(self.interval, now=True).addErrback(
             lambda f: logger.error("Cluster heartbeat stopped: %s", f.getErrorMessage())
@@ -114,8 +116,9 @@ class ClusterExtension:
         finally:
             beat = self.client.time()[0]  # the Redis server's clock, shared by every worker
             with self.client.pipeline() as pipe:
-                pipe.hset(self.config.key(self.spider_name, "workers"), self.config.worker_id,
-                          str(beat))
+                if not self._left:
+                    pipe.hset(self.config.key(self.spider_name, "workers"),
+                              self.config.worker_id, str(beat))
                 for key in self.config.run_keys(self.spider_name):
                     pipe.expire(key, self.config.key_ttl)
                 pipe.execute()
@@ -146,6 +149,13 @@ class ClusterExtension:
             raise DontCloseSpider
         logger.info("Run %s idle for %g s; worker %s closes", self.config.run_id,
                     self.config.idle_close, self.config.worker_id)
+        self._leave(spider.name)
+
+    def _leave(self, spider_name: str) -> None:
+        """No longer one of the run's working workers (the canary's last judge waits for those)."""
+        self._left = True  # heartbeats go on (claims), but no longer list this worker
+        with contextlib.suppress(*REDIS_ERRORS):
+            self.client.hdel(self.config.key(spider_name, "workers"), self.config.worker_id)
 
     def _reseed(self, spider: Spider) -> None:
         if not claim_seed(self.client, self.config, spider.name):
@@ -181,5 +191,4 @@ class ClusterExtension:
                            "their lease", exc)
         else:
             self.crawler.stats.set_value("newsbot/cluster/claims_released", released)
-        with contextlib.suppress(*REDIS_ERRORS):
-            self.client.hdel(self.config.key(spider.name, "workers"), self.config.worker_id)
+        self._leave(spider.name)

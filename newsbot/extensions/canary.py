@@ -37,6 +37,7 @@ from newsbot import clock
 from newsbot.cluster.canary import (
     history_before,
     others_working,
+    participants,
     run_so_far,
     shares_spider,
 )
@@ -281,6 +282,7 @@ class CanaryExtension:
             return self.report
         spider = self.crawler.spider
         current = self.current()
+        others: list[str] = []
         if reason != "finished":
             self.report = CanaryReport(
                 evaluated=False,
@@ -299,10 +301,11 @@ class CanaryExtension:
                 spider=shares_spider(spider.name), started_at=started, finished_at=clock.now(),
                 finish_reason=reason, outlets=list(current.values()),
             )
-            current = run_so_far(store, share, self.shared_run)
+            others = others_working(self.crawler.settings, spider.name)
+            joined = [] if others else participants(self.crawler.settings, spider.name)
+            current = run_so_far(store, share, self.shared_run, wait_for=joined)
         history = store.baseline_runs(spider.name, self.history) if self.history > 0 else []
         history = history_before(history, run_id)
-        others = others_working(self.crawler.settings, spider.name) if self.shared_run else []
         selected = getattr(spider, "outlet_ids", None)
         outlets = set(selected) if selected else None
         if others:
