@@ -93,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(tmp)
         base.chmod(0o755)  # PostgreSQL runs as an unprivileged user when we are root
         redis = RedisServer().start()
-        postgres = PostgresServer(base / "postgres").init().start()
+        postgres = PostgresServer(base / "postgres")
         try:
+            postgres.init().start()
             print(f"Sample web of 11 outlets, {args.delay:g} s per answer; "
                   f"CONCURRENT_REQUESTS={args.concurrency} per worker, politeness shared "
                   "(2 requests at a time per host for all workers)")
