@@ -6,6 +6,8 @@
   state rebuild                 rebuild the state store from the stored feeds and the spool
   demo                          serve the bundled sample web and crawl it (``make demo``)
   report [-o report.html]       write the run report: one HTML page from state and summaries
+  demo-cluster                  the same with two workers sharing Redis and PostgreSQL
+  seed                          push a shared run's start points into its Redis queue
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ COMMANDS = {
     "state": "newsbot.delivery.rebuild:main",
     "demo": "newsbot.demo:main",
     "report": "newsbot.report.cli:main",
+    "demo-cluster": "newsbot.democluster:main",
+    "seed": "newsbot.cluster.seed:main",
 }
 
 

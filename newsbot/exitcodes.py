@@ -18,7 +18,8 @@ code name                    meaning
                              coverage (layout change?); see ``canary`` in the summary
 6    LOCK_HELD               another run holds the lock; this one did nothing
 7    CONFIG_ERROR            the configuration is unsafe (e.g. feed batches without a batch
-                             placeholder, credentials in settings); nothing was crawled
+                             placeholder, credentials in settings), or a shared service (Redis,
+                             the PostgreSQL state store) is unreachable; nothing was crawled
 8    INTERRUPTED             the crawl stopped before finishing (SIGTERM/SIGINT, close-spider
                              limits, the run-time limit); what was scraped was delivered, or
                              after a forced shutdown is emitted again by the next run

@@ -127,8 +127,10 @@ NEWSBOT_SPOOL_DIR = ".newsbot/spool"
 # environment variables; credentials from the environment only (AWS_ACCESS_KEY_ID, …).
 ADDONS = {
     "newsbot.delivery.addon.DeliveryAddon": 0,
+    # NEWSBOT_REDIS_URL (env or -s): this crawl is a worker of a shared run; see "Scaling out".
+    "newsbot.cluster.addon.ClusterAddon": 10,
     # Alerts (spidermon) only when a channel is configured; see the README, "Alerts".
-    "newsbot.monitoring.addon.MonitoringAddon": 10,
+    "newsbot.monitoring.addon.MonitoringAddon": 20,
 }
 NEWSBOT_S3_CONNECT_TIMEOUT = 10
 NEWSBOT_S3_READ_TIMEOUT = 30

@@ -4,8 +4,10 @@
   else; if another run holds it, says so in one line and exits with ``LOCK_HELD`` at once.
 * Exits with the code the run summary decided (:mod:`newsbot.exitcodes`): delivery failed,
   callback errors, interrupted, canary tripped — ``0`` only when all went well.
-* An unsafe configuration (:class:`~newsbot.delivery.errors.FeedConfigError`) stops the run
-  before crawling, with ``CONFIG_ERROR``.
+* An unsafe configuration (:class:`~newsbot.delivery.errors.FeedConfigError`), or a shared
+  service (state database, Redis) unreachable at start
+  (:class:`~newsbot.services.ServiceUnavailable`), stops the run before crawling, with
+  ``CONFIG_ERROR``.
 """
 
 from __future__ import annotations

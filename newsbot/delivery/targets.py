@@ -151,6 +151,8 @@ class S3Config:
     read_timeout: float = 30.0
     max_attempts: int = 3
     addressing_style: str = "auto"
+    #: Upload with ``If-None-Match: *``: an existing object is never replaced.
+    conditional: bool = False
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> S3Config:
@@ -171,6 +173,7 @@ class S3Config:
             read_timeout=settings.getfloat("NEWSBOT_S3_READ_TIMEOUT", 30.0),
             max_attempts=max(1, settings.getint("NEWSBOT_S3_MAX_ATTEMPTS", 3)),
             addressing_style=settings.get("NEWSBOT_S3_ADDRESSING_STYLE") or "auto",
+            conditional=settings.getbool("NEWSBOT_S3_CONDITIONAL_PUT", False),
         )
 
     def client(self) -> Any:
@@ -290,6 +293,7 @@ class S3Target(Target):
     def store(self, entry: SpoolEntry) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        extra = {"IfNoneMatch": "*"} if self.config.conditional else {}
         with open(entry.data_path, "rb") as fh:
             gz = fh.read(2) == GZIP_MAGIC
             fh.seek(0)
@@ -300,8 +304,20 @@ class S3Target(Target):
                     Body=fh,
                     ContentType="application/gzip" if gz else "application/x-ndjson",
                     Metadata={SHA_METADATA: entry.sha256 or ""},
+                    **extra,
                 )
-            except (BotoCoreError, ClientError) as exc:
+            except ClientError as exc:
+                if not (extra and _precondition_failed(exc)):
+                    raise self._fail(exc) from None
+                # the key exists: an earlier attempt of this very feed got through, or
+                # something else sits there; either way it is never overwritten
+                if not self.holds(entry):
+                    raise DeliveryError(
+                        f"s3://{self.bucket}/{self.key} already exists with other content; "
+                        "not overwritten",
+                        target=self.uri,
+                    ) from None
+            except BotoCoreError as exc:
                 raise self._fail(exc) from None
 
     def holds(self, entry: SpoolEntry) -> bool:
@@ -323,6 +339,12 @@ class S3Target(Target):
 
     def stored_copy(self, entry: SpoolEntry) -> Path:
         return entry.data_path
+
+
+def _precondition_failed(exc: Any) -> bool:
+    error = exc.response.get("Error", {})
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return str(error.get("Code", "")) in ("PreconditionFailed", "412") or status == 412
 
 
 def make_target(uri: str, s3: S3Config | None = None) -> Target:
