@@ -63,11 +63,13 @@ class Command(ScrapyCrawlCommand):
         try:
             try:
                 check_state(self.settings)
-            except StateBroken as exc:
+            except (StateBroken, ConfigError) as exc:
+                # ConfigError: e.g. the shared state database cannot be reached
                 logger.error("newsbot: %s", exc)
                 if not logging.getLogger().handlers:
                     print(f"newsbot: {exc}", file=sys.stderr)
-                self.exitcode = ExitCode.STATE_BROKEN
+                broken = isinstance(exc, StateBroken)
+                self.exitcode = ExitCode.STATE_BROKEN if broken else ExitCode.CONFIG_ERROR
                 return
             self.exitcode = self._crawl(args[0], opts)
         finally:

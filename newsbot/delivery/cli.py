@@ -18,8 +18,8 @@ from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.project import get_project_settings
 
 from newsbot.delivery.context import DeliveryContext
-from newsbot.delivery.errors import FeedConfigError
 from newsbot.delivery.targets import check_no_credentials_in_settings
+from newsbot.errors import ConfigError
 from newsbot.exitcodes import ExitCode, describe
 from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
 from newsbot.stateguard import StateBroken, open_checked_store, spool_state_ids
@@ -80,7 +80,7 @@ def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
             results = context.flush()
         finally:
             store.close()
-    except FeedConfigError as exc:
+    except ConfigError as exc:  # also a shared state database that cannot be reached
         logger.error("Configuration error: %s", exc)
         return ExitCode.CONFIG_ERROR
     except StateBroken as exc:
