@@ -130,7 +130,11 @@ NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be
 NEWSBOT_CANARY_MIN_ARTICLES = 3
 NEWSBOT_CANARY_HISTORY = 5
 NEWSBOT_CANARY_ACCEPT: list[str] = []
+# Raw pages: NEWSBOT_WARC_ENABLED=1 (setting or environment) archives every response the spider
+# gets in gzip WARC files, rotated at NEWSBOT_WARC_MAX_MB, delivered like feeds
+# (newsbot.archive.writer).
 EXTENSIONS = {
+    "newsbot.archive.writer.WarcArchive": -10,
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,
     "newsbot.extensions.ledger.DropLedger": 100,
