@@ -20,6 +20,7 @@ records what was seen and delivered. Stats: ``newsbot/incremental/new``,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -59,6 +60,10 @@ class IncrementalPipeline(CountingPipeline):
             self._store = open_store(self.settings)
         return self._store
 
+    def seen_at(self, adapter: ItemAdapter) -> datetime:
+        """When the article was seen (now; archive backfills use the capture time)."""
+        return clock.now()
+
     def process_item(self, item: Any) -> Any:
         """Return the item with its ``revision`` set, or raise ``Drop("unchanged")``."""
         adapter = ItemAdapter(item)
@@ -75,7 +80,7 @@ class IncrementalPipeline(CountingPipeline):
             url=adapter.get("url"),
             outlet_id=adapter.get("outlet_id"),
             published=adapter.get("published"),
-            when=clock.now(),
+            when=self.seen_at(adapter),
         )
         latest = known.latest() if known is not None else None
         if self.enabled and latest is not None and latest.fingerprint == fp:
