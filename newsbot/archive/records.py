@@ -269,10 +269,9 @@ def entry_of(record: object) -> Entry:
     if record.raw_stream.limit > 0:  # type: ignore[attr-defined]
         return Entry("drop", reason="warc_truncated",
                      detail="the record is shorter than its Content-Length", **base)
-    record.raw_stream = io.BytesIO(raw)  # type: ignore[attr-defined]
     try:
-        # warcio removes chunking and gzip/deflate/br content encodings
-        body = record.content_stream().read()  # type: ignore[attr-defined]
+        body = decode_payload(raw, http.get_header("transfer-encoding"),
+                              http.get_header("content-encoding"))
     except Exception as exc:  # zlib, brotli, chunking errors
         return Entry("drop", reason="bad_encoding", detail=f"{type(exc).__name__}: {exc}",
                      **base)
@@ -294,3 +293,43 @@ def entry_of(record: object) -> Entry:
         record_id=_header(record, "WARC-Record-ID"),
     )
     return Entry("capture", capture=capture, **base)
+
+
+def decode_payload(raw: bytes, transfer_encoding: str | None,
+                   content_encoding: str | None) -> bytes:
+    """The body without chunking and content encoding. Strict: a payload that does not decode
+    raises (warcio's own reader passes such payloads on half-decoded)."""
+    from warcio.bufferedreaders import ChunkedDataReader
+
+    data = raw
+    if transfer_encoding and "chunked" in transfer_encoding.lower():
+        data = ChunkedDataReader(io.BytesIO(raw)).read()
+    for coding in reversed([c.strip().lower() for c in (content_encoding or "").split(",")]):
+        if coding in ("", "identity", "none"):
+            continue
+        if coding in ("gzip", "x-gzip", "deflate"):
+            data = _inflate(data, coding)
+        elif coding == "br":
+            import brotli
+
+            data = brotli.decompress(data)
+        else:
+            raise ValueError(f"unknown content encoding {coding!r}")
+    return data
+
+
+def _inflate(data: bytes, coding: str) -> bytes:
+    # gzip and zlib streams (wbits 47 reads both); "deflate" is often raw deflate in practice
+    attempts = (47,) if coding != "deflate" else (47, -15)
+    error: Exception | None = None
+    for wbits in attempts:
+        decomp = zlib.decompressobj(wbits)
+        try:
+            out = decomp.decompress(data) + decomp.flush()
+        except zlib.error as exc:
+            error = exc
+            continue
+        if not decomp.eof:
+            raise ValueError(f"{coding} payload ends early")
+        return out
+    raise ValueError(f"{coding} payload does not decode: {error}")
