@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO
@@ -41,6 +41,7 @@ DROP_REASONS = {
     "bad_encoding": "a payload whose transfer or content encoding cannot be decoded",
     "too_large": "a record larger than the reader's limit",
     "not_http": "a response record without an HTTP response in it",
+    "foreign_host": "a response of a host the reader was told to skip",
 }
 
 
@@ -166,19 +167,23 @@ def iter_members(stream: IO[bytes], start: int = 0) -> Iterator[Member]:
         pos += used
 
 
-def iter_entries(stream: IO[bytes], start: int = 0) -> Iterator[Entry]:
-    """Every record of a WARC file (gzip or plain) as an :class:`Entry`, from offset ``start``."""
+def iter_entries(stream: IO[bytes], start: int = 0,
+                 keep_url: Callable[[str], bool] | None = None) -> Iterator[Entry]:
+    """Every record of a WARC file (gzip or plain) as an :class:`Entry`, from offset ``start``.
+
+    Responses whose target URI ``keep_url`` refuses become ``foreign_host`` drops without their
+    payload being decoded (most of a CC-NEWS file is other sites)."""
     head = stream.read(len(GZIP_MAGIC))
     rest: IO[bytes] = _Prefixed(head, stream)
     if head and not head.startswith(GZIP_MAGIC[:2]) and head.startswith(b"WAR"):
-        yield from _plain_entries(rest, start)
+        yield from _plain_entries(rest, start, keep_url)
         return
     for member in iter_members(rest, start):
         if member.data is None:
             yield Entry("drop", member.offset, member.end, reason=member.error,
                         detail=member.detail)
             continue
-        yield from _member_entries(member)
+        yield from _member_entries(member, keep_url)
 
 
 class _Prefixed(io.RawIOBase):
@@ -200,12 +205,12 @@ class _Prefixed(io.RawIOBase):
         return self.stream.read(size)
 
 
-def _member_entries(member: Member) -> Iterator[Entry]:
+def _member_entries(member: Member, keep_url: Callable[[str], bool] | None) -> Iterator[Entry]:
     from warcio.archiveiterator import ArchiveIterator
 
     assert member.data is not None
     try:
-        records = list(_records(ArchiveIterator(io.BytesIO(member.data))))
+        records = list(_records(ArchiveIterator(io.BytesIO(member.data)), keep_url))
     except Exception as exc:  # warcio raises several kinds; a bad record must cost only itself
         yield Entry("drop", member.offset, member.end, reason="warc_corrupt",
                     detail=f"{type(exc).__name__}: {exc}")
@@ -218,14 +223,15 @@ def _member_entries(member: Member) -> Iterator[Entry]:
         yield entry
 
 
-def _plain_entries(stream: IO[bytes], start: int) -> Iterator[Entry]:
+def _plain_entries(stream: IO[bytes], start: int,
+                   keep_url: Callable[[str], bool] | None) -> Iterator[Entry]:
     """An uncompressed WARC: read with warcio; an unreadable record ends the file (counted)."""
     from warcio.archiveiterator import ArchiveIterator
 
     iterator = ArchiveIterator(stream)
     offset = start
     try:
-        for entry in _records(iterator):
+        for entry in _records(iterator, keep_url):
             entry.offset = offset
             entry.next_offset = offset  # plain files resume only at their start
             yield entry
@@ -234,17 +240,18 @@ def _plain_entries(stream: IO[bytes], start: int) -> Iterator[Entry]:
                     detail=f"{type(exc).__name__}: {exc} (rest of the file skipped)")
 
 
-def _records(iterator: object) -> Iterator[Entry]:
+def _records(iterator: object, keep_url: Callable[[str], bool] | None) -> Iterator[Entry]:
     for record in iterator:  # type: ignore[attr-defined]
-        yield entry_of(record)
+        yield entry_of(record, keep_url)
 
 
 def _header(record: object, name: str) -> str | None:
     return record.rec_headers.get_header(name)  # type: ignore[attr-defined]
 
 
-def entry_of(record: object) -> Entry:
-    """The entry of one warcio record (its payload read and decoded)."""
+def entry_of(record: object, keep_url: Callable[[str], bool] | None = None) -> Entry:
+    """The entry of one warcio record (its payload read and decoded, unless ``keep_url``
+    refuses its URI)."""
     rtype = str(record.rec_type or "")  # type: ignore[attr-defined]
     url = _header(record, "WARC-Target-URI") or ""
     date = parse_time(_header(record, "WARC-Date"))
@@ -259,6 +266,8 @@ def entry_of(record: object) -> Entry:
     if not url:
         return Entry("drop", reason="warc_corrupt", detail="response without WARC-Target-URI",
                      **base)
+    if keep_url is not None and not keep_url(url):
+        return Entry("drop", reason="foreign_host", detail=url, **base)
     http = record.http_headers  # type: ignore[attr-defined]
     if http is None or not str(http.protocol or "").upper().startswith("HTTP"):
         return Entry("drop", reason="not_http", **base)

@@ -149,7 +149,8 @@ class BackfillSpider(scrapy.Spider):
         except SourceError as exc:
             self.logger.error("Cannot read %s: %s", uri, exc)
             return
-        entries = iter_entries(stream, offset)
+        keep = None if self.all_bengali else (lambda url: self.registry.by_url(url) is not None)
+        entries = iter_entries(stream, offset, keep)
         try:
             while True:
                 step = await run_in_thread(self._next, entries)
@@ -197,9 +198,13 @@ class BackfillSpider(scrapy.Spider):
             return None
         stats.inc_value("newsbot/backfill/pages")
         if entry.kind == "drop":
-            self._drop(entry.url, entry.reason or "warc_corrupt",
-                       f"{display_name(uri)} @{entry.offset}: {entry.detail}".rstrip(": "))
-            counts[entry.reason or "warc_corrupt"] += 1
+            reason = entry.reason or "warc_corrupt"
+            counts[reason] += 1
+            if reason in BULK_DROPS:
+                stats.inc_value(DROP_PREFIX + reason)
+            else:
+                self._drop(entry.url, reason,
+                           f"{display_name(uri)} @{entry.offset}: {entry.detail}".rstrip(": "))
             return None
         if isinstance(result, CaptureDrop):
             counts[result.reason] += 1
