@@ -136,3 +136,25 @@ def test_foreign_hosts_and_archived_listings_are_not_articles(pages) -> None:
     with pytest.raises(CaptureDrop) as err:
         article_of(listing.capture)
     assert err.value.reason == "not_article"
+
+
+def test_refused_hosts_are_dropped_without_reading_their_payload(pages) -> None:
+    (_, b1), (a2, b2), *_ = pages
+    members = [warcs.response("https://news.example.org/a/1", b1, date=WHEN),
+               warcs.request("https://news.example.org/a/1", date=WHEN),
+               warcs.response(a2.url, b2, date=WHEN),
+               # a broken payload of a refused host costs nothing and is a foreign_host drop
+               warcs.response("https://news.example.org/a/2", b"\x1f\x8b\x08\x00bad", date=WHEN,
+                              headers=[("Content-Type", "text/html"),
+                                       ("Content-Encoding", "gzip")])]
+    got = entries_kept(b"".join(members), lambda url: "example.org" not in url)
+    assert [(e.kind, e.reason, e.url) for e in got] == [
+        ("drop", "foreign_host", "https://news.example.org/a/1"),
+        ("other", None, "https://news.example.org/a/1"),
+        ("capture", None, a2.url),
+        ("drop", "foreign_host", "https://news.example.org/a/2"),
+    ]
+
+
+def entries_kept(data: bytes, keep) -> list:
+    return list(iter_entries(io.BytesIO(data), 0, keep))

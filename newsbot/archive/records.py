@@ -17,6 +17,7 @@ Offsets are those of the gzip member in the file, so a reader can resume at any 
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ CHUNK = 1 << 16
 #: A gzip member (one record) larger than this is skipped as ``too_large``.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: Newsbot's own WARC headers (written by :mod:`newsbot.archive.writer`).
+_TYPE_RE = re.compile(rb"^WARC-Type:[ \t]*(\S+)", re.M | re.I)
+_URI_RE = re.compile(rb"^WARC-Target-URI:[ \t]*<?([^\s>]+)", re.M | re.I)
 OUTLET_HEADER = "Newsbot-Outlet-Id"
 KIND_HEADER = "Newsbot-Kind"
 
@@ -205,10 +208,28 @@ class _Prefixed(io.RawIOBase):
         return self.stream.read(size)
 
 
+def _foreign(data: bytes, keep_url: Callable[[str], bool]) -> str | None:
+    """The target URI of a member that holds one response record of a refused host (read from
+    the WARC headers alone, without warcio: most of a CC-NEWS file is passed over this way)."""
+    head = data[: data.find(b"\r\n\r\n")]
+    kind, uri = _TYPE_RE.search(head), _URI_RE.search(head)
+    if kind is None or uri is None or kind.group(1).lower() != b"response":
+        return None
+    if data.find(b"WARC/1.", len(head)) != -1:  # more than one record: let warcio read them
+        return None
+    url = uri.group(1).decode("utf-8", "replace")
+    return None if keep_url(url) else url
+
+
 def _member_entries(member: Member, keep_url: Callable[[str], bool] | None) -> Iterator[Entry]:
     from warcio.archiveiterator import ArchiveIterator
 
     assert member.data is not None
+    foreign = _foreign(member.data, keep_url) if keep_url is not None else None
+    if foreign is not None:
+        yield Entry("drop", member.offset, member.end, reason="foreign_host", detail=foreign,
+                    url=foreign, record_type="response")
+        return
     try:
         records = list(_records(ArchiveIterator(io.BytesIO(member.data)), keep_url))
     except Exception as exc:  # warcio raises several kinds; a bad record must cost only itself

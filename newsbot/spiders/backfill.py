@@ -45,6 +45,16 @@ CAPTURE_INCREMENTAL = "newsbot.archive.pipeline.CaptureIncrementalPipeline"
 #: Drops counted and logged per file instead of one by one.
 BULK_DROPS = ("foreign_host", "out_of_range")
 DROP_PREFIX = "newsbot/drop/"
+#: Records read in a worker thread in one go while they are only counted.
+STEP_RECORDS = 500
+
+
+def _bulk(step: tuple[Entry, Any]) -> bool:
+    entry, result = step
+    if entry.kind == "other":
+        return True
+    reason = entry.reason if entry.kind == "drop" else getattr(result, "reason", None)
+    return reason in BULK_DROPS
 
 
 def parse_bound(value: str | None, *, end: bool) -> datetime | None:
@@ -153,15 +163,15 @@ class BackfillSpider(scrapy.Spider):
         entries = iter_entries(stream, offset, keep)
         try:
             while True:
-                step = await run_in_thread(self._next, entries)
-                if step is None:
+                steps = await run_in_thread(self._steps, entries)
+                if not steps:
                     break
-                entry, result = step
-                counts["records"] += 1
-                item = self._account(uri, entry, result, counts)
-                if item is not None:
-                    yield item
-                self.progress[uri]["offset"] = entry.next_offset
+                for entry, result in steps:
+                    counts["records"] += 1
+                    item = self._account(uri, entry, result, counts)
+                    if item is not None:
+                        yield item
+                    self.progress[uri]["offset"] = entry.next_offset
         except (SourceError, OSError) as exc:
             self.logger.error("Reading %s stopped at byte %d: %s", uri,
                               self.progress[uri]["offset"], exc)
@@ -172,11 +182,23 @@ class BackfillSpider(scrapy.Spider):
         stats.inc_value("newsbot/backfill/files_done")
         self.logger.info("Read %s: %s", display_name(uri), dict(sorted(counts.items())))
 
-    def _next(self, entries: Any) -> tuple[Entry, Article | CaptureDrop | None] | None:
-        """The next record and what it becomes (in a worker thread: reading and extraction)."""
-        entry = next(entries, None)
-        if entry is None:
-            return None
+    def _steps(self, entries: Any) -> list[tuple[Entry, Article | CaptureDrop | None]]:
+        """The next records and what they become (in a worker thread: reading and extraction),
+        up to the first one that needs the reactor (an article or a drop for the ledger): the
+        many records of other sites are passed over in one go."""
+        steps = []
+        while len(steps) < STEP_RECORDS:
+            entry = next(entries, None)
+            if entry is None:
+                break
+            step = self._next(entry)
+            steps.append(step)
+            if not _bulk(step):
+                break
+        return steps
+
+    def _next(self, entry: Entry) -> tuple[Entry, Article | CaptureDrop | None]:
+        """What one record becomes."""
         if entry.kind != "capture" or entry.capture is None:
             return entry, None
         capture = entry.capture
