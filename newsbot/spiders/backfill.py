@@ -21,10 +21,12 @@ next run, which reads those records again.
 from __future__ import annotations
 
 import collections
+import functools
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -93,6 +95,9 @@ class BackfillSpider(scrapy.Spider):
         self.max_files = int(max_files or 0)
         self.registry = load_registry()
         self.progress: dict[str, dict[str, Any]] = {}
+        # one registry look-up per host: a CC-NEWS file holds many pages of each site
+        self._known_host = functools.lru_cache(maxsize=1 << 16)(
+            lambda host: self.registry.by_url(host) is not None)
         self._emitted: set[str] = set()
 
     @classmethod
@@ -118,6 +123,14 @@ class BackfillSpider(scrapy.Spider):
     def store(self) -> StateStore:
         """The shared incremental state store."""
         return store_for_crawler(self.crawler)
+
+    def _registered(self, url: str) -> bool:
+        """Whether ``url`` is on a registered outlet's host."""
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            return False
+        return bool(host) and self._known_host(host)
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -159,8 +172,7 @@ class BackfillSpider(scrapy.Spider):
         except SourceError as exc:
             self.logger.error("Cannot read %s: %s", uri, exc)
             return
-        keep = None if self.all_bengali else (lambda url: self.registry.by_url(url) is not None)
-        entries = iter_entries(stream, offset, keep)
+        entries = iter_entries(stream, offset, None if self.all_bengali else self._registered)
         try:
             while True:
                 steps = await run_in_thread(self._steps, entries)
