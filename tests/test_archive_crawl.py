@@ -145,6 +145,9 @@ def test_warc_files_go_to_s3_under_warc(
     objects = moto.objects(bucket)
     warcs = [k for k in objects if k.endswith(".warc.gz")]
     assert len(warcs) == 1 and warcs[0].startswith("world/warc/bn_world/"), warcs
+    (feed,) = [k for k in objects if k.endswith(".jsonl")]
+    summaries = [k for k in objects if k.endswith(".summary.json")]
+    assert summaries == [feed.replace(".jsonl", ".summary.json")]
     captures = [e.capture for e in read(objects[warcs[0]]) if e.kind == "capture"]
     assert captures and {c.outlet_id for c in captures} == {OUTLET}
     assert list((tmp_path / ".newsbot" / "spool").iterdir()) == []

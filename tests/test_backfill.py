@@ -163,8 +163,10 @@ def test_from_to_keeps_captures_of_those_days(
                    "--from", day, "--to", day)
     assert run.proc.returncode == ExitCode.OK, run.proc.stderr[-3000:]
     assert {r["canonical_url"] for r in run.records} == set(archive.second)
-    # every response of the first file: its articles, the foreign page, the image, the duplicate
-    assert run.summary["drops"]["out_of_range"] == len(archive.first) + 3
+    # every response of the first file of a registered host: its articles, the image, the
+    # duplicate (the other site's page is passed over before its date is read)
+    assert run.summary["drops"]["out_of_range"] == len(archive.first) + 2
+    assert run.summary["drops"]["foreign_host"] == 3  # both files: two English, one Bengali
 
 
 def test_all_bengali_keeps_bengali_pages_of_other_hosts(
