@@ -176,3 +176,38 @@ def test_unstored_warc_stays_in_the_spool_until_delivered_once(
         assert [e for e in read(objects[warcs[0]]) if e.kind == "capture"]
     finally:
         server.stop()
+
+
+def test_reextract_shows_a_progress_bar_on_a_terminal(archived: CrawlResult) -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    files = [str(f) for f in warc_files(archived.workdir)]
+    out = archived.workdir / "tty" / "x.jsonl"
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "newsbot", "reextract", *files, "-o", str(out), "-j", "1"],
+            cwd=archived.workdir, env=crawl_env("http://127.0.0.1:9"), stdout=subprocess.PIPE,
+            stderr=follower, timeout=300)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"reextract: 100%" in shown and b"\r" in shown, shown[:2000]  # tqdm redraws
+    # and none when the output is not a terminal
+    piped = run_reextract(archived.workdir, *files, "-o", str(out), "-j", "1")
+    assert "100%" not in piped.stderr
