@@ -282,3 +282,46 @@ def test_state_is_shared_with_live_crawls(
     assert drops["older_capture"] == 1 and drops["unchanged"] == 2
     (older_line,) = [r for r in run.rejects if r["reason"] == "older_capture"]
     assert older_line["url"] == old_changed.url
+
+
+def test_a_killed_backfill_loses_nothing_and_delivers_nothing_twice(
+    tmp_path: Path, web: SampleWebServer
+) -> None:
+    import os
+    import signal
+    import time as _time
+
+    when = clock.now() - timedelta(days=30)
+    members, wanted = [], set()
+    pages = [(a, *warcs.fetch(web.base_url, a.url)) for a in expected.expected_articles()
+             if a.lang == "bn" and a.outlet_id in OUTLETS]
+    for n in range(8):  # each round under its own canonical URLs: long enough to kill
+        for article, _, headers, body in pages:
+            canonical = f"{article.canonical_url}-r{n}"
+            body = body.replace(article.canonical_url.encode(), canonical.encode())
+            members.append(warcs.response(f"{article.url}?r={n}", body, date=when,
+                                          headers=headers))
+            wanted.add(canonical)
+    path = warcs.write(tmp_path / "big.warc.gz", members)
+    spool = tmp_path / ".newsbot" / "spool"
+    with open(tmp_path / "first.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "newsbot", "backfill", "--warc", str(path)],
+                                cwd=tmp_path, env=crawl_env("http://127.0.0.1:9"), stdout=log,
+                                stderr=log)
+    deadline = _time.monotonic() + 120
+    while _time.monotonic() < deadline and proc.poll() is None:
+        data = list(spool.glob("*.data")) if spool.is_dir() else []
+        if data and max(p.stat().st_size for p in data) > 50_000:
+            break
+        _time.sleep(0.02)
+    assert proc.poll() is None, "the backfill ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert list(tmp_path.glob("feeds/**/*.jsonl")) == []  # nothing of it was delivered
+    run = backfill(tmp_path, "--warc", str(path))
+    assert run.proc.returncode == ExitCode.OK, run.proc.stderr[-3000:]
+    assert "Discarded the unfinished feed" in run.proc.stderr
+    delivered = [json.loads(x)["canonical_url"]
+                 for p in (tmp_path / "feeds").rglob("*.jsonl")
+                 if not p.name.endswith(".rejects.jsonl") for x in p.read_text().splitlines()]
+    assert sorted(delivered) == sorted(wanted)  # every one, once
