@@ -284,25 +284,27 @@ def test_state_is_shared_with_live_crawls(
     assert older_line["url"] == old_changed.url
 
 
-def test_a_killed_backfill_loses_nothing_and_delivers_nothing_twice(
-    tmp_path: Path, web: SampleWebServer
-) -> None:
-    import os
-    import signal
-    import time as _time
-
+def big_archive(tmp_path: Path, web: SampleWebServer) -> tuple[Path, set[str]]:
+    """A WARC long enough to stop a backfill in the middle of it, and its canonical URLs."""
     when = clock.now() - timedelta(days=30)
     members, wanted = [], set()
     pages = [(a, *warcs.fetch(web.base_url, a.url)) for a in expected.expected_articles()
              if a.lang == "bn" and a.outlet_id in OUTLETS]
-    for n in range(8):  # each round under its own canonical URLs: long enough to kill
+    for n in range(8):  # each round under its own canonical URLs
         for article, _, headers, body in pages:
             canonical = f"{article.canonical_url}-r{n}"
             body = body.replace(article.canonical_url.encode(), canonical.encode())
             members.append(warcs.response(f"{article.url}?r={n}", body, date=when,
                                           headers=headers))
             wanted.add(canonical)
-    path = warcs.write(tmp_path / "big.warc.gz", members)
+    return warcs.write(tmp_path / "big.warc.gz", members), wanted
+
+
+def start_and_stop(tmp_path: Path, path: Path, sig: int) -> int:
+    """Start a backfill of ``path``; send ``sig`` once its feed holds some articles."""
+    import os
+    import time as _time
+
     spool = tmp_path / ".newsbot" / "spool"
     with open(tmp_path / "first.log", "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "newsbot", "backfill", "--warc", str(path)],
@@ -314,14 +316,48 @@ def test_a_killed_backfill_loses_nothing_and_delivers_nothing_twice(
         if data and max(p.stat().st_size for p in data) > 50_000:
             break
         _time.sleep(0.02)
-    assert proc.poll() is None, "the backfill ended before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
+    assert proc.poll() is None, "the backfill ended before it could be stopped"
+    os.kill(proc.pid, sig)
+    return proc.wait(timeout=120)
+
+
+def delivered_urls(tmp_path: Path) -> list[str]:
+    return [json.loads(x)["canonical_url"]
+            for p in (tmp_path / "feeds").rglob("*.jsonl")
+            if not p.name.endswith(".rejects.jsonl") for x in p.read_text().splitlines()]
+
+
+def test_a_killed_backfill_loses_nothing_and_delivers_nothing_twice(
+    tmp_path: Path, web: SampleWebServer
+) -> None:
+    import signal
+
+    path, wanted = big_archive(tmp_path, web)
+    start_and_stop(tmp_path, path, signal.SIGKILL)
     assert list(tmp_path.glob("feeds/**/*.jsonl")) == []  # nothing of it was delivered
     run = backfill(tmp_path, "--warc", str(path))
     assert run.proc.returncode == ExitCode.OK, run.proc.stderr[-3000:]
     assert "Discarded the unfinished feed" in run.proc.stderr
-    delivered = [json.loads(x)["canonical_url"]
-                 for p in (tmp_path / "feeds").rglob("*.jsonl")
-                 if not p.name.endswith(".rejects.jsonl") for x in p.read_text().splitlines()]
-    assert sorted(delivered) == sorted(wanted)  # every one, once
+    assert sorted(delivered_urls(tmp_path)) == sorted(wanted)  # every one, once
+
+
+def test_a_stopped_backfill_resumes_at_its_offset(tmp_path: Path, web: SampleWebServer) -> None:
+    import signal
+
+    path, wanted = big_archive(tmp_path, web)
+    code = start_and_stop(tmp_path, path, signal.SIGTERM)
+    assert code == ExitCode.INTERRUPTED, (tmp_path / "first.log").read_text()[-3000:]
+    first = delivered_urls(tmp_path)
+    assert 0 < len(first) < len(wanted)
+    store = SQLiteStateStore(tmp_path / ".newsbot" / "state.sqlite3")
+    try:
+        checkpoint = store.get_checkpoint(f"warc:{path}")
+    finally:
+        store.close()
+    assert checkpoint is not None and not checkpoint["done"]
+    assert 0 < checkpoint["offset"] < path.stat().st_size
+    run = backfill(tmp_path, "--warc", str(path))
+    assert run.proc.returncode == ExitCode.OK, run.proc.stderr[-3000:]
+    assert f"Resuming {path} at byte {checkpoint['offset']}" in run.proc.stderr
+    assert run.summary["items"]["unchanged"] == 0  # nothing read twice
+    assert sorted(delivered_urls(tmp_path)) == sorted(wanted)

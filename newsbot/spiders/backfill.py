@@ -117,7 +117,27 @@ class BackfillSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.sources = Sources.from_settings(crawler.settings)
         crawler.signals.connect(spider.save_progress, signal=signals.spider_closed)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider._item_done, signal=signal)
         return spider
+
+    def _item_done(self, *args: Any, **kwargs: Any) -> None:
+        """Scrapy 2.19 does not look again whether the scraper may close when an item yielded
+        by start() is finished after a graceful shutdown began (SIGTERM): the run would hang.
+        Look again, for a moment, once the item's processing has ended."""
+        from twisted.internet import reactor
+
+        def recheck(tries: int) -> None:
+            engine = self.crawler.engine
+            slot = engine.scraper.slot if engine is not None else None
+            if slot is None or (slot.closing is not None and slot.closing.called):
+                return
+            if slot.closing is not None and slot.is_idle():
+                engine.scraper._check_if_closing()
+            elif tries > 0:
+                reactor.callLater(0.01, recheck, tries - 1)  # type: ignore[attr-defined]
+
+        reactor.callLater(0, recheck, 100)  # type: ignore[attr-defined]
 
     @property
     def store(self) -> StateStore:
@@ -181,9 +201,10 @@ class BackfillSpider(scrapy.Spider):
                 for entry, result in steps:
                     counts["records"] += 1
                     item = self._account(uri, entry, result, counts)
+                    # an item handed to the engine is processed even if the run is stopping
+                    self.progress[uri]["offset"] = entry.next_offset
                     if item is not None:
                         yield item
-                    self.progress[uri]["offset"] = entry.next_offset
         except (SourceError, OSError) as exc:
             self.logger.error("Reading %s stopped at byte %d: %s", uri,
                               self.progress[uri]["offset"], exc)
