@@ -109,7 +109,7 @@ class WarcArchive:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchive:
         if _value(crawler.settings, "NEWSBOT_WARC_ENABLED").lower() not in _TRUE:
-            raise NotConfigured("NEWSBOT_WARC_ENABLED is off")
+            raise NotConfigured  # off: no message, or every crawl would log a warning
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
