@@ -47,6 +47,8 @@ CAPTURE_INCREMENTAL = "newsbot.archive.pipeline.CaptureIncrementalPipeline"
 #: Drops counted and logged per file instead of one by one.
 BULK_DROPS = ("foreign_host", "out_of_range")
 DROP_PREFIX = "newsbot/drop/"
+#: How many times (10 ms apart) a finished item looks whether the scraper may close.
+RECHECKS = 100
 #: Records read in a worker thread in one go while they are only counted.
 STEP_RECORDS = 500
 
@@ -134,10 +136,11 @@ class BackfillSpider(scrapy.Spider):
                 return
             if slot.closing is not None and slot.is_idle():
                 engine.scraper._check_if_closing()
-            elif tries > 0:
+            elif tries > 0 and (slot.closing is not None or tries > RECHECKS - 3):
+                # while running, only the next few ticks matter (a shutdown just beginning)
                 reactor.callLater(0.01, recheck, tries - 1)  # type: ignore[attr-defined]
 
-        reactor.callLater(0, recheck, 100)  # type: ignore[attr-defined]
+        reactor.callLater(0, recheck, RECHECKS)  # type: ignore[attr-defined]
 
     @property
     def store(self) -> StateStore:
