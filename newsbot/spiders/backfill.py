@@ -125,8 +125,8 @@ class BackfillSpider(scrapy.Spider):
 
     def _item_done(self, *args: Any, **kwargs: Any) -> None:
         """Scrapy 2.19 does not look again whether the scraper may close when an item yielded
-        by start() is finished after a graceful shutdown began (SIGTERM): the run would hang.
-        Look again, for a moment, once the item's processing has ended."""
+        by start() is finished after a graceful shutdown began (SIGTERM): the run would hang
+        (scrapy/scrapy#7029). Look again, for a moment, once the item's processing has ended."""
         from twisted.internet import reactor
 
         def recheck(tries: int) -> None:
