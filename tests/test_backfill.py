@@ -361,3 +361,17 @@ def test_a_stopped_backfill_resumes_at_its_offset(tmp_path: Path, web: SampleWeb
     assert f"Resuming {path} at byte {checkpoint['offset']}" in run.proc.stderr
     assert run.summary["items"]["unchanged"] == 0  # nothing read twice
     assert sorted(delivered_urls(tmp_path)) == sorted(wanted)
+
+
+def test_a_private_object_read_anonymously_is_an_error_that_says_so(
+    tmp_path: Path, archive: Archive, moto: MotoServer  # noqa: F811
+) -> None:
+    bucket = moto.new_bucket()  # not public
+    key = archive.rel(archive.files[0])
+    moto.client().put_object(Bucket=bucket, Key=key, Body=archive.files[0].read_bytes())
+    env = {k: v for k, v in crawl_env("http://127.0.0.1:9").items() if not k.startswith("AWS_")}
+    run = backfill(tmp_path, "--warc", f"s3://{bucket}/{key}", "--s3-endpoint", moto.endpoint,
+                   env=env)
+    assert run.proc.returncode == ExitCode.SPIDER_ERRORS
+    assert "refused an anonymous read" in run.proc.stderr
+    assert run.records == []

@@ -101,6 +101,10 @@ class Sources:
             reply = self.s3.client().get_object(Bucket=bucket, Key=key, **kwargs)
         except Exception as exc:
             why = describe_s3_error(exc, self.s3, bucket)
+            if self.s3.anonymous and "refused the credentials" in why:
+                why = (f"S3 at {self.s3.endpoint_label} refused an anonymous read (the object "
+                       "is not public; NEWSBOT_ARCHIVE_S3_ANONYMOUS=0 signs with the "
+                       "environment's credentials)")
             raise SourceError(f"cannot read {uri}: {why}") from None
         return reply["Body"]
 
