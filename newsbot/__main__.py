@@ -6,6 +6,7 @@
   reextract FILE.warc.gz…       archived responses to feed records, without fetching
   backfill --warc URI… | --month YYYY-MM   articles of registered outlets from WARC files
   demo                          serve the bundled sample web and crawl it (``make demo``)
+  report [-o report.html]       write the run report: one HTML page from state and summaries
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ COMMANDS = {
     "reextract": "newsbot.archive.reextract:main",
     "backfill": "newsbot.archive.backfill:main",
     "demo": "newsbot.demo:main",
+    "report": "newsbot.report.cli:main",
 }
 
 

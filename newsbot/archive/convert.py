@@ -69,11 +69,10 @@ def response_of(capture: Capture) -> Response:
 def bengali_page(response: TextResponse) -> bool:
     """Whether a page's visible text is Bengali by the project's language check (the one place
     archive code asks it)."""
-    from newsbot.pipelines.language import detect_language
+    from newsbot.language import identify
 
     text = _TAGS.sub(" ", response.text[: LANGUAGE_SAMPLE_CHARS * 3])[:LANGUAGE_SAMPLE_CHARS]
-    language, _, _ = detect_language(text)
-    return language == "bn"
+    return identify(text).code == "bn"
 
 
 def article_of(

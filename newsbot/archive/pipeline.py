@@ -39,7 +39,7 @@ class CaptureIncrementalPipeline(IncrementalPipeline):
         if known is not None and latest is not None and captured is not None \
                 and known.last_seen is not None and captured < known.last_seen:
             fp = fingerprint(adapter.get("title"), adapter.get("body"))
-            if latest.fingerprint == fp:
+            if latest.same_content(fp, adapter.get("source_fingerprint")):
                 self._inc("unchanged")
                 raise Drop("unchanged")
             self._inc("older_capture")

@@ -32,6 +32,7 @@ from newsbot.archive.records import Capture, Entry, iter_entries
 from newsbot.archive.sources import SourceError, Sources, display_name
 from newsbot.exitcodes import ExitCode
 from newsbot.fileio import fsync_dir
+from newsbot.items import record as feed_record
 
 logger = logging.getLogger("newsbot.reextract")
 
@@ -65,7 +66,7 @@ def process_capture(capture: Capture, all_bengali: bool = False) -> dict[str, An
     if reason:
         return {"drop": reason, "detail": "", "url": article.url,
                 "outlet_id": record.get("outlet_id"), "title": record.get("title")}
-    return {"record": record}
+    return {"record": feed_record(record)}  # as the feed writes it: no internal fields
 
 
 def _process_batch(captures: list[Capture]) -> list[dict[str, Any]]:

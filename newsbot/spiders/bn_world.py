@@ -28,6 +28,12 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
+from newsbot.extract.profiles import (
+    PROFILE_MISS_PREFIX,
+    PROFILE_PAGES_PREFIX,
+    profile_for,
+    use_profiles,
+)
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
@@ -70,7 +76,6 @@ class BnWorldSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self._outlet_arg = _split_arg(outlets)
         self._start_url_arg = _split_arg(start_urls)
-        self._emitted: set[str] = set()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -94,6 +99,8 @@ class BnWorldSpider(scrapy.Spider):
 
     def _configure(self) -> None:
         settings = self.settings
+        # Profiles are read and checked now: a broken one stops the run before it starts.
+        use_profiles(settings.get("NEWSBOT_PROFILES_DIR") or None)
         self.registry = load_registry()
         if self._start_url_arg:
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
@@ -190,25 +197,31 @@ class BnWorldSpider(scrapy.Spider):
             self.drop(response, "offsite")
             return
         self.crawler.stats.inc_value("newsbot/pages/listing")
+        misses: list[str] = []
         # Both helpers keep only links of this (selected) outlet.
-        for url in listing_article_links(response, outlet.id):
+        for url in listing_article_links(response, outlet.id, misses=misses):
             yield self._request(url, ARTICLE, hops=0)
+        for name in misses:
+            self.crawler.stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
         page = response.meta.get("newsbot_page", 1)
         if page < self.max_listing_pages:
             for url in next_page_links(response, outlet.id)[:1]:
                 yield self._request(url, LISTING, hops=0, page=page + 1)
 
     def parse_article(self, response: TextResponse) -> Iterator[Any]:
-        """An article page: extract it, emit it once per canonical URL, follow related links."""
+        """An article page: extract it, emit it, follow related links.
+
+        A canonical URL counts as emitted only once its item has passed the pipelines (the
+        incremental pipeline drops later copies), so a copy dropped on its way does not block a
+        later, good copy of the same article."""
+        misses: list[str] = []
         try:
-            article = extract_article(response)
+            article = extract_article(response, misses=misses)
         except ExtractionError as exc:
             self.drop(response, exc.reason, str(exc))
             return
-        if article.canonical_url in self._emitted:
-            self.drop(response, "duplicate_url", article.canonical_url)
-            return
-        self._emitted.add(article.canonical_url)
+        finally:
+            self._count_profile(response.url, misses)
         if article.outlet_id not in self.outlet_ids:
             self.drop(response, "other_outlet", str(article.outlet_id))
             return
@@ -228,6 +241,17 @@ class BnWorldSpider(scrapy.Spider):
                 yield self._request(url, ARTICLE, hops=hops + 1)
 
     # -- accounting --------------------------------------------------------------------------
+
+    def _count_profile(self, url: str, misses: list[str]) -> None:
+        """Count a page of a profiled outlet, and each profile field that matched nothing on it
+        (``newsbot/profile/pages/<outlet>``, ``newsbot/profile/miss/<outlet>/<field>``)."""
+        outlet = self._outlet_of(url)
+        if outlet is None or profile_for(outlet.id) is None:
+            return
+        stats = self.crawler.stats
+        stats.inc_value(f"{PROFILE_PAGES_PREFIX}{outlet.id}")
+        for name in dict.fromkeys(misses):
+            stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
 
     def on_error(self, failure: Failure) -> None:
         """A request that ended without a response for the spider: count it under its reason."""
