@@ -5,6 +5,7 @@
   deliver                       upload spooled feeds that an earlier run could not deliver
   reextract FILE.warc.gz…       archived responses to feed records, without fetching
   backfill --warc URI… | --month YYYY-MM   articles of registered outlets from WARC files
+  state rebuild                 rebuild the state store from the stored feeds and the spool
   demo                          serve the bundled sample web and crawl it (``make demo``)
   report [-o report.html]       write the run report: one HTML page from state and summaries
 """
@@ -20,6 +21,7 @@ COMMANDS = {
     "deliver": "newsbot.delivery.cli:main",
     "reextract": "newsbot.archive.reextract:main",
     "backfill": "newsbot.archive.backfill:main",
+    "state": "newsbot.delivery.rebuild:main",
     "demo": "newsbot.demo:main",
     "report": "newsbot.report.cli:main",
 }

@@ -45,6 +45,14 @@ NEWSBOT_MAX_LISTING_PAGES = 3
 NEWSBOT_FOLLOW_RELATED = True
 # Dated news sitemaps are read for this many days back from today.
 NEWSBOT_SITEMAP_DAYS = 2
+# Bounds on what one run may queue, whatever a site serves (beyond them: counted under
+# newsbot/capped/<what> and logged once): sitemap indexes followed this deep, article URLs
+# taken from one feed or sitemap, article requests per outlet.
+NEWSBOT_SITEMAP_MAX_DEPTH = 2
+NEWSBOT_MAX_URLS_PER_SITEMAP = 2000
+NEWSBOT_MAX_ARTICLES_PER_OUTLET = 3000
+# A run that is still crawling after this many seconds closes cleanly (exit code 8).
+CLOSESPIDER_TIMEOUT = 3600
 
 # -- cleaning ---------------------------------------------------------------------------------
 # The cleaning pipelines (newsbot.cleaning.CLEANING_PIPELINES), then the incremental filter.
@@ -81,11 +89,18 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 # Per canonical URL: content fingerprint, first/last seen, delivery state; per outlet: run history.
 NEWSBOT_STATE_PATH = ".newsbot/state.sqlite3"
 NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
+# The store's id and delivery count, kept outside it to notice a store that was emptied,
+# deleted or rolled back (newsbot.stateguard); empty: beside the SQLite file.
+NEWSBOT_STATE_MARKER_PATH = ""
 NEWSBOT_INCREMENTAL = True
 # Article pages already delivered are fetched again only while younger than this.
 NEWSBOT_REFETCH_WINDOW_HOURS = 48
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.refetch.RefetchMiddleware": 50,
+    # a decompression bomb and a redirect loop become drops (too_large, redirect_loop)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.limits.SizeLimitedCompressionMiddleware": 590,
+    "newsbot.middlewares.limits.RedirectLoopMiddleware": 650,
 }
 
 # -- feeds and delivery -----------------------------------------------------------------------
@@ -129,6 +144,8 @@ NEWSBOT_REJECTS_SKIP = ["unchanged"]
 # (newsbot.exitcodes).
 COMMANDS_MODULE = "newsbot.commands"
 NEWSBOT_LOCK_PATH = ".newsbot/run.lock"
+# A run holding the lock longer than this (seconds) is frozen or hung: reported, exit code 10.
+NEWSBOT_LOCK_STALE_AFTER = 7200
 NEWSBOT_SUMMARY_DIR = ".newsbot/summaries"  # summaries of runs without a local feed
 NEWSBOT_LAST_RUN_PATH = ".newsbot/last-run.json"  # copy of the latest run summary
 NEWSBOT_CANARY_ENABLED = True

@@ -21,6 +21,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import uuid
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -251,6 +252,13 @@ class StateStore(ABC):
         return None
 
     @abstractmethod
+    def delivery_mark(self) -> tuple[str, int]:
+        """``(store id, generation)``: a random id fixed when the store was created, and a
+        number that grows with every :meth:`mark_delivered` that marked something (bumped in
+        the same transaction). Kept outside the store as well (:mod:`newsbot.stateguard`), it
+        tells a store that was emptied, replaced or rolled back (a lost ``-wal`` file)."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release resources."""
 
@@ -270,6 +278,10 @@ class StateStore(ABC):
 # -- SQLite backend -------------------------------------------------------------------------------
 
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS articles (
     canonical_url TEXT PRIMARY KEY,
     url TEXT,
@@ -354,6 +366,11 @@ class SQLiteStateStore(StateStore):
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._migrate()
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?), "
+                "('generation', '0')",
+                (uuid.uuid4().hex,),
+            )
             self._db.commit()
 
     def _migrate(self) -> None:
@@ -500,7 +517,16 @@ class SQLiteStateStore(StateStore):
                     ),
                 )
             self._db.execute("DELETE FROM pending WHERE entry_id = ?", (entry_id,))
+            if count:
+                self._db.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+                )
         return count
+
+    def delivery_mark(self) -> tuple[str, int]:
+        with self._lock:
+            rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        return str(rows["store_id"]), int(rows["generation"])
 
     def _version_source(self, entry_id: str, record: FeedRecord) -> str | None:
         """The source fingerprint of the version ``record`` delivers: kept with its pending mark,
