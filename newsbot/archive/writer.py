@@ -21,7 +21,6 @@ from __future__ import annotations
 import http.client
 import io
 import logging
-import os
 from datetime import UTC
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -36,7 +35,12 @@ from twisted.python.failure import Failure
 
 from newsbot import __version__, clock
 from newsbot.archive.records import KIND_HEADER, OUTLET_HEADER
-from newsbot.delivery.addon import s3_feed
+from newsbot.delivery.addon import (
+    configured_bucket,
+    configured_prefix,
+    s3_feed_uri,
+    setting_or_env,
+)
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import DeliveryError
 from newsbot.delivery.storage import SpoolFeedStorage, SpoolFileFeedStorage, SpoolS3FeedStorage
@@ -51,13 +55,6 @@ _TRUE = {"1", "true", "yes", "on"}
 _SKIPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
-def _value(settings: BaseSettings, name: str) -> str:
-    value = settings.get(name)
-    if value in (None, ""):
-        value = os.environ.get(name, "")
-    return str(value).strip()
-
-
 def _warc_name(template: str) -> str:
     """``…/%(stamp)s.jsonl`` -> ``…/%(stamp)s-%(warc)s.warc.gz``."""
     head, sep, name = template.rpartition("/")
@@ -67,12 +64,13 @@ def _warc_name(template: str) -> str:
 def warc_uri_template(settings: BaseSettings) -> str:
     """Where WARC files go: ``NEWSBOT_WARC_URI``; else under ``warc/`` beside the S3 feed's
     prefix when ``NEWSBOT_S3_BUCKET`` is set; else beside the first local feed."""
-    explicit = _value(settings, "NEWSBOT_WARC_URI")
+    explicit = setting_or_env(settings, "NEWSBOT_WARC_URI")
     if explicit:
         return explicit
-    feed = s3_feed(settings)
-    if feed is not None:
-        return _warc_name(feed[0].replace("/%(name)s/", "/warc/%(name)s/", 1))
+    bucket = configured_bucket(settings)
+    if bucket:
+        prefix = "/".join(filter(None, [configured_prefix(settings), "warc"]))
+        return _warc_name(s3_feed_uri(bucket, prefix))
     for template in settings.getdict("FEEDS"):
         if urlsplit(str(template)).scheme in ("", "file"):
             return _warc_name(str(template))
@@ -95,7 +93,7 @@ class WarcArchive:
         self.stats = crawler.stats
         self.context = DeliveryContext.for_crawler(crawler)
         self.template = warc_uri_template(crawler.settings)
-        max_mb = float(_value(crawler.settings, "NEWSBOT_WARC_MAX_MB") or DEFAULT_MAX_MB)
+        max_mb = float(setting_or_env(crawler.settings, "NEWSBOT_WARC_MAX_MB") or DEFAULT_MAX_MB)
         self.max_bytes = max(1, int(max_mb * 1024 * 1024))
         self.registry = load_registry()
         self.number = 0
@@ -108,7 +106,7 @@ class WarcArchive:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchive:
-        if _value(crawler.settings, "NEWSBOT_WARC_ENABLED").lower() not in _TRUE:
+        if setting_or_env(crawler.settings, "NEWSBOT_WARC_ENABLED").lower() not in _TRUE:
             raise NotConfigured  # off: no message, or every crawl would log a warning
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
@@ -139,7 +137,7 @@ class WarcArchive:
             {"software": f"newsbot/{__version__}", "format": "WARC File Format 1.1"},
         )
         self.writer.write_record(info)
-        self.stats.inc_value("newsbot/warc/files")
+        self.stats.incsetting_or_env("newsbot/warc/files")
         return self.writer
 
     def response_received(
@@ -154,7 +152,7 @@ class WarcArchive:
             # the archive must not break the crawl; the incomplete file is not delivered, which
             # the run reports as a failed delivery
             logger.exception("Could not archive %s in the WARC file", response.url)
-            self.stats.inc_value("newsbot/warc/errors")
+            self.stats.incsetting_or_env("newsbot/warc/errors")
             if self.storage is not None and self.storage.failure is None:
                 self.storage.failure = f"could not write the WARC file: {exc}"
             self._rotate()
@@ -203,8 +201,8 @@ class WarcArchive:
         )
         writer.write_record(request_record)
         writer.write_record(response_record)
-        self.stats.inc_value("newsbot/warc/records", 2)
-        self.stats.inc_value(f"newsbot/warc/responses/{kind}")
+        self.stats.incsetting_or_env("newsbot/warc/records", 2)
+        self.stats.incsetting_or_env(f"newsbot/warc/responses/{kind}")
 
     # -- sealing and delivering ------------------------------------------------------------------
 
@@ -232,7 +230,7 @@ class WarcArchive:
         if not isinstance(exc, DeliveryError):
             exc = DeliveryError(f"{type(exc).__name__}: {exc}", target=storage.uri)
         self.context.report_failure(exc, storage.entry, uri=storage.uri)
-        self.stats.inc_value("newsbot/warc/failed")
+        self.stats.incsetting_or_env("newsbot/warc/failed")
 
     def _stored(self, result: Any, storage: SpoolFeedStorage) -> None:
         if not isinstance(result, Failure) and not storage.failure:
@@ -242,7 +240,7 @@ class WarcArchive:
                 for r in self.context.results
             )
             if stored:
-                self.stats.inc_value("newsbot/warc/stored")
+                self.stats.incsetting_or_env("newsbot/warc/stored")
                 logger.info("Stored WARC file %s", storage.uri)
         self.context.release()
 
