@@ -137,7 +137,7 @@ class WarcArchive:
             {"software": f"newsbot/{__version__}", "format": "WARC File Format 1.1"},
         )
         self.writer.write_record(info)
-        self.stats.incsetting_or_env("newsbot/warc/files")
+        self.stats.inc_value("newsbot/warc/files")
         return self.writer
 
     def response_received(
@@ -152,7 +152,7 @@ class WarcArchive:
             # the archive must not break the crawl; the incomplete file is not delivered, which
             # the run reports as a failed delivery
             logger.exception("Could not archive %s in the WARC file", response.url)
-            self.stats.incsetting_or_env("newsbot/warc/errors")
+            self.stats.inc_value("newsbot/warc/errors")
             if self.storage is not None and self.storage.failure is None:
                 self.storage.failure = f"could not write the WARC file: {exc}"
             self._rotate()
@@ -201,8 +201,8 @@ class WarcArchive:
         )
         writer.write_record(request_record)
         writer.write_record(response_record)
-        self.stats.incsetting_or_env("newsbot/warc/records", 2)
-        self.stats.incsetting_or_env(f"newsbot/warc/responses/{kind}")
+        self.stats.inc_value("newsbot/warc/records", 2)
+        self.stats.inc_value(f"newsbot/warc/responses/{kind}")
 
     # -- sealing and delivering ------------------------------------------------------------------
 
@@ -230,19 +230,18 @@ class WarcArchive:
         if not isinstance(exc, DeliveryError):
             exc = DeliveryError(f"{type(exc).__name__}: {exc}", target=storage.uri)
         self.context.report_failure(exc, storage.entry, uri=storage.uri)
-        self.stats.incsetting_or_env("newsbot/warc/failed")
+        self.stats.inc_value("newsbot/warc/failed")
 
     def _stored(self, result: Any, storage: SpoolFeedStorage) -> None:
-        if not isinstance(result, Failure) and not storage.failure:
-            stored = any(
-                r.spool_entry == (storage.entry.id if storage.entry else None)
-                and r.status == "stored"
-                for r in self.context.results
-            )
-            if stored:
-                self.stats.incsetting_or_env("newsbot/warc/stored")
-                logger.info("Stored WARC file %s", storage.uri)
-        self.context.release()
+        try:
+            if not isinstance(result, Failure) and not storage.failure:
+                entry_id = storage.entry.id if storage.entry else None
+                if any(r.spool_entry == entry_id and r.status == "stored"
+                       for r in self.context.results):
+                    self.stats.inc_value("newsbot/warc/stored")
+                    logger.info("Stored WARC file %s", storage.uri)
+        finally:
+            self.context.release()  # whatever happens, the run summary must not wait forever
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         try:
