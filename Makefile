@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: demo demo-cluster bench-cluster test lint bench-extract bench-pipelines bench-language \
-	deliver clean-state
+	bench-warc deliver clean-state
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-language: $(VENV)/.runtime-installed
 # Articles/s for 1, 2, 3 workers of a shared run; Redis memory per 100,000 seen URLs.
 bench-cluster: $(VENV)/.test-installed
 	$(BIN)/python -m bench.bench_cluster
+
+bench-warc: $(VENV)/.runtime-installed
+	$(BIN)/python -m bench.bench_warc
 
 deliver: $(VENV)/.runtime-installed
 	$(BIN)/python -m newsbot deliver

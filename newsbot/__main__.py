@@ -3,6 +3,8 @@
   extract PAGE.html --url URL   print the record the feed would hold for a saved page
   clean FILE                    clean a plain-text or HTML page and print the record
   deliver                       upload spooled feeds that an earlier run could not deliver
+  reextract FILE.warc.gz…       archived responses to feed records, without fetching
+  backfill --warc URI… | --month YYYY-MM   articles of registered outlets from WARC files
   state rebuild                 rebuild the state store from the stored feeds and the spool
   demo                          serve the bundled sample web and crawl it (``make demo``)
   report [-o report.html]       write the run report: one HTML page from state and summaries
@@ -19,6 +21,8 @@ COMMANDS = {
     "extract": "newsbot.extract.cli:main",
     "clean": "newsbot.cleaning:main",
     "deliver": "newsbot.delivery.cli:main",
+    "reextract": "newsbot.archive.reextract:main",
+    "backfill": "newsbot.archive.backfill:main",
     "state": "newsbot.delivery.rebuild:main",
     "demo": "newsbot.demo:main",
     "report": "newsbot.report.cli:main",

@@ -166,7 +166,11 @@ NEWSBOT_ALERT_WEBHOOK_TIMEOUT = 10.0  # seconds; the URL itself comes from the e
 # on more than this share of its pages trips the canary (a redesign).
 NEWSBOT_CANARY_PROFILE_FIELDS = ["detect", "title", "body"]
 NEWSBOT_CANARY_PROFILE_MISS_SHARE = 0.5
+# Raw pages: NEWSBOT_WARC_ENABLED=1 (setting or environment) archives every response the spider
+# gets in gzip WARC files, rotated at NEWSBOT_WARC_MAX_MB, delivered like feeds
+# (newsbot.archive.writer).
 EXTENSIONS = {
+    "newsbot.archive.writer.WarcArchive": -10,
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,
     "newsbot.extensions.ledger.DropLedger": 100,

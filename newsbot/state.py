@@ -281,6 +281,18 @@ class StateStore(ABC):
         """Give up this worker's open claims; returns how many."""
         return 0
 
+    # Checkpoints: how far a long job got (e.g. a backfill's file and byte offset), kept with
+    # the state so a resumed job and the delivered articles agree. A backend without them
+    # cannot run backfills.
+
+    def get_checkpoint(self, name: str) -> dict[str, Any] | None:
+        """The progress saved under ``name`` (None when there is none)."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no checkpoints")
+
+    def set_checkpoint(self, name: str, value: dict[str, Any]) -> None:
+        """Save ``value`` (JSON-ready) under ``name``, replacing what was there."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no checkpoints")
+
 
 # -- SQLite backend -------------------------------------------------------------------------------
 
@@ -333,6 +345,11 @@ CREATE TABLE IF NOT EXISTS outlet_runs (
     coverage TEXT NOT NULL,
     tripped INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, outlet_id)
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
 );
 """
 
@@ -649,6 +666,20 @@ class SQLiteStateStore(StateStore):
             exit_code=row["exit_code"],
             outlets=outlets,
         )
+
+    def get_checkpoint(self, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT value FROM checkpoints WHERE name = ?", (name,)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_checkpoint(self, name: str, value: dict[str, Any]) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO checkpoints (name, value, updated_at) VALUES (?, ?, ?)",
+                (name, json.dumps(value, sort_keys=True), _iso(clock.now())),
+            )
 
     def articles_by_day(self) -> dict[tuple[str, str], int] | None:
         with self._lock:

@@ -122,6 +122,14 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO {s}.meta VALUES ('store_id', md5(random()::text || clock_timestamp()::text)),
                                 ('generation', '0');
     """,
+    # Checkpoints of long jobs (a backfill's file and offset).
+    """
+    CREATE TABLE {s}.checkpoints (
+        name TEXT PRIMARY KEY,
+        value JSONB NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+    );
+    """,
 )
 
 _BASELINE = (
@@ -680,6 +688,27 @@ class PostgresStateStore(StateStore):
         )
         values = dict(rows)
         return str(values["store_id"]), int(values["generation"])
+
+    def get_checkpoint(self, name: str) -> dict[str, Any] | None:
+        row = self._run(
+            lambda c: c.execute(
+                self._q("SELECT value FROM {s}.checkpoints WHERE name = %s"), (name,)
+            ).fetchone()
+        )
+        return dict(row[0]) if row else None
+
+    def set_checkpoint(self, name: str, value: dict[str, Any]) -> None:
+        doc = json.dumps(value, sort_keys=True)
+        self._run(
+            lambda c: c.execute(
+                self._q(
+                    "INSERT INTO {s}.checkpoints (name, value, updated_at) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value,"
+                    " updated_at = EXCLUDED.updated_at"
+                ),
+                (name, doc, clock.now()),
+            )
+        )
 
     def delivered_urls(self) -> dict[str, Version]:
         """Every delivered canonical URL with its delivered version (for tests and tools)."""

@@ -74,7 +74,7 @@ def test_a_well_formed_record_matches() -> None:
         ({"body": "one string"}, "body"),
         ({"body": []}, "body"),
         ({"title": ""}, "title"),
-        ({"outlet_id": None}, "outlet_id"),
+        ({"outlet_id": ""}, "outlet_id"),
         ({"published": "গতকাল"}, "published"),
         ({"fetched_at": "2026-11-29"}, "fetched_at"),
         ({"language_confidence": 1.5}, "language_confidence"),

@@ -286,3 +286,10 @@ def test_newest_first_seen_and_delivery_mark(store: PostgresStateStore) -> None:
     store.mark_delivered("e1", [FeedRecord(URL, "F", 0)], target="t", when=NOW)
     assert store.delivery_mark() == (store_id, generation + 1)
     assert store.lookup(URL).delivered == Version("F", 0, "S")
+
+
+def test_checkpoints_round_trip(store: PostgresStateStore) -> None:
+    assert store.get_checkpoint("warc:a") is None
+    store.set_checkpoint("warc:a", {"offset": 10, "done": False})
+    store.set_checkpoint("warc:a", {"offset": 99, "done": True})
+    assert store.get_checkpoint("warc:a") == {"offset": 99, "done": True}

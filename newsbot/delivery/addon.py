@@ -40,6 +40,11 @@ def _value(settings: BaseSettings, name: str) -> str:
     return str(value).strip()
 
 
+def setting_or_env(settings: BaseSettings, name: str) -> str:
+    """A setting's value, else the environment variable of the same name ('' if neither)."""
+    return _value(settings, name)
+
+
 def configured_bucket(settings: BaseSettings) -> str:
     """The bucket ``NEWSBOT_S3_BUCKET`` names now (setting, else environment; '' if none)."""
     return _value(settings, "NEWSBOT_S3_BUCKET")

@@ -27,6 +27,7 @@ from newsbot import clock, runlock
 from newsbot.delivery.addon import configured_bucket
 from newsbot.delivery.errors import DeliveryError
 from newsbot.delivery.spool import (
+    ARCHIVE_FORMATS,
     DEFAULT_SPOOL_DIR,
     READABLE_FORMATS,
     Spool,
@@ -84,6 +85,7 @@ class DeliveryContext:
         self.error_logged = False
         self.exporter_active = False
         self.closed = False
+        self._holds = 0
         self._closed_waiters: list[Deferred[None]] = []
 
     # -- construction ----------------------------------------------------------------------------
@@ -188,17 +190,31 @@ class DeliveryContext:
     def mark_closed(self) -> None:
         """The feed exporter has finished every store of the run."""
         self.closed = True
+        self._fire_closed()
+
+    def hold(self) -> None:
+        """Another writer of delivered files (e.g. the WARC archive) has stores to finish:
+        :meth:`wait_closed` waits for the matching :meth:`release` too."""
+        self._holds += 1
+
+    def release(self) -> None:
+        """End one :meth:`hold`."""
+        self._holds -= 1
+        self._fire_closed()
+
+    def _fire_closed(self) -> None:
+        if not self.closed or self._holds > 0:
+            return
         waiters, self._closed_waiters = self._closed_waiters, []
         for waiter in waiters:
             waiter.callback(None)
 
     def wait_closed(self) -> Deferred[None]:
-        """Fires once the feed exporter has finished every store of the run."""
+        """Fires once the feed exporter, and every writer holding the context, has finished
+        every store of the run."""
         waiter: Deferred[None] = Deferred()
-        if self.closed:
-            waiter.callback(None)
-        else:
-            self._closed_waiters.append(waiter)
+        self._closed_waiters.append(waiter)
+        self._fire_closed()
         return waiter
 
     # -- state of the run ------------------------------------------------------------------------
@@ -283,7 +299,7 @@ class DeliveryContext:
             self.store.mark_delivered(entry.id, records, target=uri, when=clock.now())
             with self._lock:
                 write_marker(self.settings, self.store)
-        else:
+        elif entry.format not in ARCHIVE_FORMATS:
             logger.warning(
                 "Feed format %r cannot be read back; articles in %s are not marked delivered",
                 entry.format,

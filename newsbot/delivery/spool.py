@@ -41,6 +41,8 @@ PROBE = ".write-probe"
 GZIP_MAGIC = b"\x1f\x8b"
 #: Feed formats whose lines can be read back to mark articles delivered.
 READABLE_FORMATS = frozenset({"jsonlines", "jsonl", "json"})
+#: Formats of files spooled and delivered like feeds that hold no articles (raw-page archives).
+ARCHIVE_FORMATS = frozenset({"warc"})
 #: Unsealed entries of a process that may still be alive are kept this long at most.
 STALE_AFTER = timedelta(days=2)
 #: Marks the entries this process creates (PIDs repeat: in a container every run is PID 1).

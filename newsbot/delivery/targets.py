@@ -153,6 +153,8 @@ class S3Config:
     addressing_style: str = "auto"
     #: Upload with ``If-None-Match: *``: an existing object is never replaced.
     conditional: bool = False
+    #: Unsigned requests (public buckets such as Common Crawl's); no credentials are read.
+    anonymous: bool = False
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> S3Config:
@@ -182,6 +184,7 @@ class S3Config:
         botocore's DEBUG log shows signed request headers (with the access key id); it is held
         at INFO whatever the crawl's log level."""
         import botocore.session
+        from botocore import UNSIGNED
         from botocore.config import Config
 
         for name in ("botocore", "boto3", "s3transfer"):
@@ -202,6 +205,7 @@ class S3Config:
                 s3={"addressing_style": self.addressing_style},
                 request_checksum_calculation="when_required",
                 response_checksum_validation="when_required",
+                **({"signature_version": UNSIGNED} if self.anonymous else {}),
             ),
         )
 

@@ -60,6 +60,7 @@ FORCED_SHUTDOWN = "forced_shutdown"
 DEFAULT_SUMMARY_DIR = ".newsbot/summaries"
 DEFAULT_LAST_RUN_PATH = ".newsbot/last-run.json"
 EXIT_CODE_STAT = "newsbot/summary/exit_code"
+WARC_SUFFIX = ".warc.gz"  # raw-page archives are delivered too; the summary goes beside the feed
 _CALLBACK_LOGGERS = ("newsbot.spiders", "newsbot.pipelines", "newsbot.extract")
 
 _RESULTS: weakref.WeakKeyDictionary[Crawler, dict[str, Any]] = weakref.WeakKeyDictionary()
@@ -359,7 +360,7 @@ class SummaryExtension:
         for result in context.results:
             if result.status != "stored" or result.origin != "run":
                 continue
-            if not result.uri.startswith("s3:"):
+            if not result.uri.startswith("s3:") or result.uri.endswith(WARC_SUFFIX):
                 continue
             target = context.target_for(result.uri)
             assert isinstance(target, S3Target)

@@ -27,6 +27,7 @@ records what was seen and delivered. Stats: ``newsbot/incremental/new``,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -66,6 +67,10 @@ class IncrementalPipeline(CountingPipeline):
             self._store = open_store(self.settings)
         return self._store
 
+    def seen_at(self, adapter: ItemAdapter) -> datetime:
+        """When the article was seen (now; archive backfills use the capture time)."""
+        return clock.now()
+
     def process_item(self, item: Any) -> Any:
         """Return the item with its ``revision`` set, or raise ``Drop("unchanged")``."""
         adapter = ItemAdapter(item)
@@ -83,7 +88,7 @@ class IncrementalPipeline(CountingPipeline):
             url=adapter.get("url"),
             outlet_id=adapter.get("outlet_id"),
             published=adapter.get("published"),
-            when=clock.now(),
+            when=self.seen_at(adapter),
             source=source,
         )
         latest = known.latest() if known is not None else None
