@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 def extract_html(
     html: str | bytes,
-    url: str,
+    url: str | None = None,
     encoding: str | None = None,
     fetched_at: str | None = None,
     text_only: bool = False,
@@ -24,6 +24,8 @@ def extract_html(
     """The article of a page given as text or bytes (``encoding`` for bytes, else the page's
     own declaration, else UTF-8). Raises :class:`ExtractionError` and nothing else.
 
+    Without ``url`` the page's own canonical URL (or ``og:url``) stands in for it; the outlet
+    then comes from that URL or the page's site name, else it is None.
     ``text_only`` skips the fields that do not shape the body (for :func:`main_text`)."""
     try:
         return extract_page(
@@ -57,9 +59,11 @@ def clean(article: Article, *, text_only: bool = False) -> tuple[dict[str, Any],
     return clean_article(article, text_only=text_only)
 
 
-def extract_record(html: str | bytes, url: str, encoding: str | None = None) -> dict[str, Any]:
-    """The cleaned record of a page; a record the pipelines would drop carries ``dropped``.
-    Raises :class:`ExtractionError` when the page holds no article."""
+def extract_record(html: str | bytes, url: str | None = None,
+                   encoding: str | None = None) -> dict[str, Any]:
+    """The cleaned record of a page (``url`` optional, as for :func:`extract_html`); a record
+    the pipelines would drop carries ``dropped``. Raises :class:`ExtractionError` when the
+    page holds no article."""
     record, reason = clean(extract_html(html, url, encoding=encoding))
     record = dict(record)
     if reason:
@@ -67,15 +71,15 @@ def extract_record(html: str | bytes, url: str, encoding: str | None = None) -> 
     return record
 
 
-def main_text(html: str, url: str) -> str:
-    """The cleaned body text of a page, paragraphs joined by blank lines ('' on any failure)."""
+def main_text(html: str, url: str | None = None) -> str:
+    """The cleaned body text of a page, paragraphs joined by blank lines ('' when the page
+    holds no article text). ``url`` is optional."""
     try:
         article = extract_html(html, url, text_only=True)
-        record, _ = clean(article, text_only=True)
-        body = record.get("body") if isinstance(record, dict) else None
-        if body is None:
-            body = article.body
-        return "\n\n".join(p for p in body if p)
-    except Exception:  # the scorer and callers need a string, always
-        log.debug("main_text failed for %s", url, exc_info=True)
+    except ExtractionError:  # no article text (extract_html logged any real failure)
         return ""
+    record, _ = clean(article, text_only=True)
+    body = record.get("body") if isinstance(record, dict) else None
+    if body is None:
+        body = article.body
+    return "\n\n".join(p for p in body if p)

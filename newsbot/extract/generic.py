@@ -37,6 +37,7 @@ from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from newsbot.extract.density import MainBlock, block_paragraphs, main_block
 from newsbot.extract.metadata import jsonld_article_body
 from newsbot.extract.related import remove_keeping_tail
 from newsbot.text import compare_key, nfc
@@ -521,6 +522,49 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
     return out
 
 
+# The main block (text density) replaces trafilatura's output when that output holds less than
+# this share of the block's long paragraphs ...
+MAX_BLOCK_COVERAGE = 0.5
+# ... and the block's prose outweighs the output's by this factor.
+MIN_PROSE_GAIN = 1.5
+# When the output holds the block (this share of its long paragraphs) and much more text
+# (this factor), its short paragraphs outside the block are page furniture around it.
+MIN_BLOCK_COVERAGE = 0.8
+MAX_TEXT_AROUND = 1.2
+_SENTENCE_END = tuple('.!?"”\'»)।。')
+
+
+def _prose_chars(paras: list[str]) -> float:
+    """Characters of prose (long paragraphs ending a sentence), weighted by their share of
+    all the text: a block of prose among menus and teasers counts for less."""
+    total = sum(len(p) for p in paras)
+    if not total:
+        return 0.0
+    prose = sum(len(p) for p in paras if len(p) >= LONG_P_CHARS * 0.8
+                and p.rstrip().endswith(_SENTENCE_END))
+    return prose * prose / total
+
+
+def _arbitrate(paras: list[str], block: MainBlock | None) -> list[str]:
+    """trafilatura's paragraphs, or the main block's when the two disagree (the output misses
+    most of the block's long paragraphs) and the block holds clearly more prose; when the
+    output holds the block and much more, its short paragraphs outside the block go."""
+    if block is None:
+        return paras
+    found = block_paragraphs(block.elements)
+    longs = [compare_key(p) for p in found if len(p) >= LONG_P_CHARS * 0.8]
+    if not longs:
+        return paras
+    have = compare_key(" ".join(paras))
+    covered = sum(len(k) for k in longs if k in have) / sum(len(k) for k in longs)
+    if covered < MAX_BLOCK_COVERAGE and _prose_chars(found) > MIN_PROSE_GAIN * _prose_chars(paras):
+        return found
+    inside = compare_key(" ".join(found))
+    if covered >= MIN_BLOCK_COVERAGE and len(have) > MAX_TEXT_AROUND * len(inside):
+        return [p for p in paras if len(p) >= LONG_P_CHARS or compare_key(p) in inside]
+    return paras
+
+
 def _repair(tree, descriptions: list[str]) -> list[str]:
     """A body for a page whose visible text gave nothing: JSON-LD articleBody, else the meta
     description."""
@@ -575,6 +619,7 @@ def generic_body(html: str, url: str, *, tree=None) -> list[str]:
                 paras = full
         if cov is not None and cov < 0.9:
             paras = _recover_siblings(tree, paras)
+        paras = _arbitrate(paras, main_block(tree))
         paras = _clean(paras, title_keys)
         if not paras:
             return _repair(tree, descriptions)

@@ -96,18 +96,37 @@ class PageContext:
         return self.outlet.timezone if self.outlet and self.outlet.timezone else "Asia/Dhaka"
 
 
+def own_url(root: lxml.html.HtmlElement) -> str:
+    """The URL a page gives for itself (absolute ``rel=canonical``, else ``og:url``), or ''."""
+    for href in (*root.xpath("//link[@rel='canonical']/@href"),
+                 *root.xpath("//meta[@property='og:url']/@content")):
+        found = absolute_url("", href) if href and href.strip() else None
+        if found:
+            return found
+    return ""
+
+
 def build_context(
     html: str | bytes,
-    url: str,
+    url: str | None = None,
     encoding: str | None = None,
     profiles: Mapping[str, Profile] | None = None,
 ) -> PageContext:
     """Guard, parse once, find the outlet, profile version and metadata of a page.
 
+    Without ``url`` the page's own canonical URL or ``og:url`` stands in for it, and the outlet
+    is found from that URL, else from the site name the page gives (else None).
     ``profiles`` (outlet id -> profile) replaces the bundled profiles (tests, tools)."""
-    loaded = load_page(html, url, encoding)
-    sel = Selector(root=loaded.root, type="html", base_url=url)
-    outlet = load_registry().by_url(url)
+    loaded = load_page(html, url or "", encoding)
+    given = bool(url)
+    if not url:
+        url = loaded.url = own_url(loaded.root)
+    sel = Selector(root=loaded.root, type="html", base_url=url or None)
+    registry = load_registry()
+    outlet = registry.by_url(url) if url else None
+    meta = read_metadata(sel, url)
+    if outlet is None and not given and meta.site_name:
+        outlet = registry.by_name(meta.site_name)
     if outlet is None:
         profile = None
     elif profiles is not None:
@@ -115,7 +134,6 @@ def build_context(
     else:
         profile = profile_for(outlet.id)
     version = profile.version_for(sel) if profile else None
-    meta = read_metadata(sel, url)
     return PageContext(url, loaded, sel, outlet, profile, version, meta, DocOrder(loaded.root))
 
 
@@ -168,7 +186,8 @@ class GenericExtractor:
         """rel=canonical resolved against the URL (else the URL), in canonical form."""
         href = self.ctx.sel.xpath("//link[@rel='canonical'][@href][1]/@href").get()
         target = absolute_url(self.ctx.url, href) if href and href.strip() else None
-        return canonicalize_url(target or self.ctx.url)
+        target = target or self.ctx.url
+        return canonicalize_url(target) if target else ""
 
     def title(self) -> str:
         """Profile → og:title / JSON-LD headline → <h1> → <title> minus " | site"."""
@@ -383,8 +402,10 @@ class GenericExtractor:
         """Every field; raises :class:`ExtractionError` when the page holds no article text.
 
         ``text_only`` skips the fields that do not shape the body (dates, tags, canonical URL,
-        related-link outlets); the section is read either way, as body lines that repeat it
-        are dropped, so the body is the same either way."""
+        related-link outlets) and the verdict on whether the page is an article at all
+        (:meth:`judge`): it asks for a page's main text, whatever the page is. The section is
+        read either way, as body lines that repeat it are dropped, so the body is the same
+        either way."""
         ctx = self.ctx
         title = self.title()
         image = self.image()
@@ -417,15 +438,8 @@ class GenericExtractor:
             body = body[1:]
         if not body:
             raise ExtractionError(no_text_reason(ctx.loaded), ctx.url)
-        kind = non_article_kind(ctx.meta) if ctx.version is None else None
-        if kind:
-            raise ExtractionError("not_article", f"{ctx.url}: the page says it is {kind!r}")
-        if (
-            not is_article(ctx.meta)
-            and ctx.version is None
-            and sum(len(p) for p in body) < MIN_UNMARKED_BODY_CHARS
-        ):
-            raise ExtractionError("no_article_text", f"{ctx.url}: too little text")
+        if not text_only:
+            self.judge(body)
         return Article(
             url=ctx.url,
             canonical_url=canonical,
@@ -443,6 +457,20 @@ class GenericExtractor:
             related_links=[] if text_only else related.as_dicts(),
             fetched_at=fetched_at or _now_utc(),
         )
+
+
+    def judge(self, body: list[str]) -> None:
+        """Raise ``not_article`` or ``no_article_text`` when the page, whose body text is
+        ``body``, is not an article: it says it is something else, or it is not marked as an
+        article and holds too little text. A page a profile version detects is an article."""
+        ctx = self.ctx
+        if ctx.version is not None:
+            return
+        kind = non_article_kind(ctx.meta)
+        if kind:
+            raise ExtractionError("not_article", f"{ctx.url}: the page says it is {kind!r}")
+        if not is_article(ctx.meta) and sum(len(p) for p in body) < MIN_UNMARKED_BODY_CHARS:
+            raise ExtractionError("no_article_text", f"{ctx.url}: too little text")
 
 
 class ProfileExtractor(GenericExtractor):
@@ -511,7 +539,7 @@ def extractor_for(ctx: PageContext) -> GenericExtractor:
 
 def extract_page(
     html: str | bytes,
-    url: str,
+    url: str | None = None,
     encoding: str | None = None,
     fetched_at: str | None = None,
     text_only: bool = False,
