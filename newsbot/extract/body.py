@@ -11,6 +11,7 @@ import lxml.html
 from parsel import Selector
 
 from newsbot.dates import parse_date
+from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.profiles import ProfileVersion
 from newsbot.extract.related import element_text, remove_elements
 from newsbot.extract.selectors import select
@@ -33,12 +34,14 @@ MAX_LINK_SHARE = 0.7
 
 
 def profile_body(sel: Selector, version: ProfileVersion) -> list[str]:
-    """Paragraph texts of the first body selector that matches, after removing ``drop``."""
+    """Paragraph texts of the first body selector that matches, after removing hidden
+    elements, ads and embeds (:mod:`.hygiene`) and ``drop``."""
     for expr in version.body:
         containers = [c for c in select(sel, expr) if isinstance(getattr(c.root, "tag", None), str)]
         if not containers:
             continue
         for container in containers:
+            remove_elements(invisible_elements(container.root))
             for drop in version.drop:
                 remove_elements([d.root for d in select(container, drop)
                                  if isinstance(getattr(d.root, "tag", None), str)])

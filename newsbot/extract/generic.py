@@ -38,6 +38,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from newsbot.extract.density import MainBlock, block_paragraphs, main_block
+from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.metadata import jsonld_article_body
 from newsbot.extract.related import remove_keeping_tail
 from newsbot.text import compare_key, nfc
@@ -123,7 +124,10 @@ def _is_link_list(lst) -> bool:
 
 
 def _prepare(tree) -> None:
-    """Drop dead elements and page furniture from ``tree`` (in place)."""
+    """Drop dead elements, hidden elements, ads and embeds, and page furniture from ``tree``
+    (in place)."""
+    for el in invisible_elements(tree):
+        remove_keeping_tail(el)
     etree.strip_elements(tree, *_DEAD_TAGS, with_tail=False)
     doomed, guarded, lists = [], [], []
     for el in tree.iter(*_PREPARE_TAGS):
