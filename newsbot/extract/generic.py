@@ -212,6 +212,8 @@ def _run_trafilatura(tree, url: str, fast: bool) -> list[str]:
         include_comments=False,
         include_tables=True,
         output_format="txt",
+        # the main block (_arbitrate) brings back what a precise first pass leaves out
+        favor_precision=fast,
     )
     if doc is None or doc.body is None:
         return []

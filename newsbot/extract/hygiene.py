@@ -20,14 +20,10 @@ from lxml import etree
 #: A paragraph this long is article text (a container holding two such is no ad).
 LONG_PARAGRAPH_CHARS = 100
 
-_HIDDEN = etree.XPath(
-    ".//*[@hidden or translate(@aria-hidden, 'TRUE', 'true')='true'"
-    " or contains(translate(@style, 'DISPLAYNOEVISBT', 'displaynoevisbt'), 'none')"
-    " or contains(translate(@style, 'DISPLAYNOEVISBT', 'displaynoevisbt'), 'hidden')]"
-)
 _INVISIBLE_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b",
                               re.I)
-_WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+_STREAMED_SEGMENT = re.compile(r"^S:[0-9a-z]+$")
+_CAMEL = re.compile(r"\s+|(?<=[a-z])(?=[A-Z])")
 _COUNT_LONG_P = etree.XPath(
     f"count(.//p[string-length(normalize-space(.)) > {LONG_PARAGRAPH_CHARS}])"
 )
@@ -41,41 +37,33 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["ads"]["words"]), frozenset(data["embeds"]["words"])
 
 
-@functools.cache
-def _candidates() -> etree.XPath:
-    """Elements whose class or id contains (lower-cased) one of the listed words: a cheap
-    pre-filter run by lxml, before the words are compared in Python."""
-    ad_words, embed_names = _words()
-    needles: list[str] = []
-    for word in sorted(ad_words | embed_names, key=len):
-        if not any(n in word for n in needles):
-            needles.append(word)
-    lower = "translate(@{0}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-    tests = [f"contains({lower.format(attr)}, '{n}')" for attr in ("class", "id") for n in needles]
-    return etree.XPath(f".//*[{' or '.join(tests)}]")
+# every element the checks below may concern, in one pass of lxml
+_CANDIDATES = etree.XPath(".//*[@class or @id or @style or @hidden or @aria-hidden]")
+_SEPARATORS = str.maketrans({"-": " ", "_": " "})
 
 
 def _is_hidden(el) -> bool:
-    if el.get("hidden") is not None:
+    attrib = el.attrib
+    if "hidden" in attrib:
+        # React streams server-rendered parts into hidden segments (id "S:<n>") that its
+        # script moves into place: visible on the page
+        return not _STREAMED_SEGMENT.match(el.get("id") or "")
+    if "aria-hidden" in attrib and attrib["aria-hidden"].strip().lower() == "true":
         return True
-    if (el.get("aria-hidden") or "").strip().lower() == "true":
-        return True
-    return bool(_INVISIBLE_STYLE.search(el.get("style") or ""))
+    return "style" in attrib and _INVISIBLE_STYLE.search(attrib["style"]) is not None
 
 
-def _is_ad_or_embed(el) -> bool:
+@functools.lru_cache(maxsize=1 << 14)
+def _is_ad_or_embed_name(value: str) -> bool:
+    """Whether a class or id value names an ad or an embed (pages repeat their classes)."""
     ad_words, embed_names = _words()
-    for attr in ("class", "id"):
-        value = el.get(attr)
-        if not value:
-            continue
-        names = value.lower().split()
-        if any(name in embed_names for name in names):
-            return True
-        words = {w.lower() for w in _WORD_SPLIT.split(value) if w}
-        if words & ad_words:
-            return True
-    return False
+    low = value.lower()
+    if not embed_names.isdisjoint(low.split()):
+        return True
+    words = low.translate(_SEPARATORS).split()
+    if low != value:  # camel case: "adSlot" is "ad slot"
+        words += [w.lower() for w in _CAMEL.split(value.translate(_SEPARATORS)) if w]
+    return not ad_words.isdisjoint(words)
 
 
 def invisible_elements(root) -> list:
@@ -83,7 +71,16 @@ def invisible_elements(root) -> list:
     ads or embeds."""
     if root.tag == "html":
         root = next(root.iter("body"), root)
-    found = [el for el in _HIDDEN(root) if _is_hidden(el)]
-    found += [el for el in _candidates()(root) if _is_ad_or_embed(el) and _COUNT_LONG_P(el) < 2]
+    found = []
+    for el in _CANDIDATES(root):
+        if _is_hidden(el):
+            found.append(el)
+            continue
+        cls, ident = el.get("class"), el.get("id")
+        if (
+            ((cls and _is_ad_or_embed_name(cls)) or (ident and _is_ad_or_embed_name(ident)))
+            and _COUNT_LONG_P(el) < 2
+        ):
+            found.append(el)
     doomed = set(found)
     return [el for el in found if not any(a in doomed for a in el.iterancestors())]

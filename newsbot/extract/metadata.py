@@ -67,6 +67,9 @@ class PageMetadata:
     og_type: str | None = None
     language: str | None = None
     site_name: str | None = None
+    #: every name the page gives its site (og:site_name, publisher, Organization/WebSite,
+    #: application-name, apple-mobile-web-app-title)
+    site_names: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -435,6 +438,10 @@ def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
         or _text(org.get("name"))
         or _first(tags, "application-name")
     )
+    meta.site_names = _clean_list([
+        *tags.get("og:site_name", []), _text(publisher) or "", _text(org.get("name")) or "",
+        *tags.get("application-name", []), *tags.get("apple-mobile-web-app-title", []),
+    ], limit=10)
 
 
 def _norm(text: str | None) -> str | None:

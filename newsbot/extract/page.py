@@ -42,7 +42,14 @@ from newsbot.extract.furniture import (
     furniture,
     placed_as_standfirst,
 )
-from newsbot.extract.guard import ExtractionError, LoadedPage, load_page, no_text_reason
+from newsbot.extract.guard import (
+    ExtractionError,
+    LoadedPage,
+    has_visible_text,
+    load_page,
+    no_text_reason,
+)
+from newsbot.extract.listing import listing_reason
 from newsbot.extract.metadata import PageMetadata, is_article, non_article_kind, read_metadata
 from newsbot.extract.profiles import Profile, ProfileVersion, profile_for
 from newsbot.extract.related import (
@@ -55,6 +62,7 @@ from newsbot.extract.related import (
     remove_elements,
 )
 from newsbot.extract.selectors import select
+from newsbot.extract.titles import strip_site_name
 from newsbot.extract.vocab import (
     is_desk,
     strip_byline_prefix,
@@ -62,13 +70,12 @@ from newsbot.extract.vocab import (
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.text import clean_line, compare_key
-from newsbot.urls import absolute_url, canonicalize_url
+from newsbot.urls import absolute_url, canonicalize_url, host_of
 
 log = logging.getLogger(__name__)
 
 #: A page that is not marked as an article needs at least this much body text.
 MIN_UNMARKED_BODY_CHARS = 200
-_TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " : ", " » ", " ।")
 
 
 @dataclass
@@ -199,19 +206,14 @@ class GenericExtractor:
         return self._strip_site(title)
 
     def _strip_site(self, title: str) -> str:
-        names = {compare_key(n) for n in self._site_names() if n}
-        for sep in _TITLE_SEPARATORS:
-            if sep in title:
-                head, _, tail = title.rpartition(sep)
-                if head and compare_key(tail) in names:
-                    return head.strip()
-                first, _, rest = title.partition(sep)
-                if rest and compare_key(first) in names:
-                    return rest.strip()
-        return title
+        """The title without the site's name before or after it (:mod:`.titles`)."""
+        h1 = self.ctx.cache.get("h1")
+        if h1 is None:
+            h1 = self.ctx.cache["h1"] = _first(_texts(self.ctx.sel, "(//h1)[1]"))
+        return strip_site_name(title, self._site_names(), host_of(self.ctx.url), h1)
 
     def _site_names(self) -> list[str]:
-        names = [self.ctx.meta.site_name or ""]
+        names = [self.ctx.meta.site_name or "", *self.ctx.meta.site_names]
         if self.ctx.outlet:
             names += [self.ctx.outlet.name_bn, self.ctx.outlet.name_en]
             names += [f.value for f in self.ctx.outlet.names]
@@ -436,10 +438,10 @@ class GenericExtractor:
         body = [p for p in body if not mostly_links(p, link_keys)]
         if body and self.is_standfirst(body[0]):
             body = body[1:]
-        if not body:
-            raise ExtractionError(no_text_reason(ctx.loaded), ctx.url)
         if not text_only:
             self.judge(body)
+        if not body:
+            raise ExtractionError(no_text_reason(ctx.loaded), ctx.url)
         return Article(
             url=ctx.url,
             canonical_url=canonical,
@@ -461,15 +463,27 @@ class GenericExtractor:
 
     def judge(self, body: list[str]) -> None:
         """Raise ``not_article`` or ``no_article_text`` when the page, whose body text is
-        ``body``, is not an article: it says it is something else, or it is not marked as an
-        article and holds too little text. A page a profile version detects is an article."""
+        ``body``, is not an article: it says it is something else, it is not marked as an
+        article and holds too little text, or it shows what listings show (many teaser
+        headlines, no article text block: :mod:`.listing`) whatever it says. A page a profile
+        version detects is an article."""
         ctx = self.ctx
         if ctx.version is not None:
+            return
+        chars = sum(len(p) for p in body)
+        # a page without body text is a listing only where it claims to be an article; else
+        # the caller says why it holds no text
+        if (body or is_article(ctx.meta)) and has_visible_text(ctx.root):
+            title = ctx.meta.title or _first(ctx.sel.xpath("//title//text()").getall())
+            listing = listing_reason(ctx.root, chars, f"{title} {self.title()}")
+            if listing:
+                raise ExtractionError("not_article", f"{ctx.url}: a listing ({listing})")
+        if not body:
             return
         kind = non_article_kind(ctx.meta)
         if kind:
             raise ExtractionError("not_article", f"{ctx.url}: the page says it is {kind!r}")
-        if not is_article(ctx.meta) and sum(len(p) for p in body) < MIN_UNMARKED_BODY_CHARS:
+        if not is_article(ctx.meta) and chars < MIN_UNMARKED_BODY_CHARS:
             raise ExtractionError("no_article_text", f"{ctx.url}: too little text")
 
 
