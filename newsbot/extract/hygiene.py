@@ -37,8 +37,13 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["ads"]["words"]), frozenset(data["embeds"]["words"])
 
 
-# every element the checks below may concern, in one pass of lxml
-_CANDIDATES = etree.XPath(".//*[@class or @id or @style or @hidden or @aria-hidden]")
+# the elements the checks below may concern: anything marked hidden, and containers (ads and
+# embeds come in these) named by a class or id
+_MAYBE_HIDDEN = etree.XPath(".//*[@style or @hidden or @aria-hidden]")
+_CONTAINERS = etree.XPath(
+    ".//*[self::div or self::section or self::aside or self::ins or self::blockquote"
+    " or self::figure or self::span or self::p or self::ul or self::article][@class or @id]"
+)
 _SEPARATORS = str.maketrans({"-": " ", "_": " "})
 
 
@@ -67,20 +72,16 @@ def _is_ad_or_embed_name(value: str) -> bool:
 
 
 def invisible_elements(root) -> list:
-    """The outermost elements inside ``root`` (a document: inside its body) that are hidden,
-    ads or embeds."""
+    """The elements inside ``root`` (a document: inside its body) that are hidden, ads or
+    embeds, in no particular order; one may hold another (removing both is harmless)."""
     if root.tag == "html":
         root = next(root.iter("body"), root)
-    found = []
-    for el in _CANDIDATES(root):
-        if _is_hidden(el):
-            found.append(el)
-            continue
+    found = [el for el in _MAYBE_HIDDEN(root) if _is_hidden(el)]
+    for el in _CONTAINERS(root):
         cls, ident = el.get("class"), el.get("id")
         if (
             ((cls and _is_ad_or_embed_name(cls)) or (ident and _is_ad_or_embed_name(ident)))
             and _COUNT_LONG_P(el) < 2
         ):
             found.append(el)
-    doomed = set(found)
-    return [el for el in found if not any(a in doomed for a in el.iterancestors())]
+    return found

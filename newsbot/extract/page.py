@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
+from lxml import etree
 from parsel import Selector
 
 from newsbot import clock
@@ -74,6 +75,10 @@ from newsbot.urls import absolute_url, canonicalize_url, host_of
 
 log = logging.getLogger(__name__)
 
+# whether any element's class names a caption (lxml answers this faster than a walk)
+_HAS_CAPTION_CLASS = etree.XPath(
+    "boolean(//*[contains(@class, 'aption') or contains(@class, 'APTION')])"
+)
 #: A page that is not marked as an article needs at least this much body text.
 MIN_UNMARKED_BODY_CHARS = 200
 
@@ -105,8 +110,10 @@ class PageContext:
 
 def own_url(root: lxml.html.HtmlElement) -> str:
     """The URL a page gives for itself (absolute ``rel=canonical``, else ``og:url``), or ''."""
-    for href in (*root.xpath("//link[@rel='canonical']/@href"),
-                 *root.xpath("//meta[@property='og:url']/@content")):
+    head = root.find("head")
+    scope = head if head is not None else root
+    for href in (*scope.xpath(".//link[@rel='canonical']/@href"),
+                 *scope.xpath(".//meta[@property='og:url']/@content")):
         found = absolute_url("", href) if href and href.strip() else None
         if found:
             return found
@@ -336,6 +343,8 @@ class GenericExtractor:
                 text = element_text(cap)
                 if text:
                     return text, next((s for s in srcs if s), "")
+        if not _HAS_CAPTION_CLASS(self.ctx.root):
+            return "", ""
         for img in self.ctx.root.iter("img"):
             if image_url and not _same_image(img.get("src") or "", image_url):
                 continue
