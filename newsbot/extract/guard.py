@@ -55,6 +55,14 @@ _TEXT_RE = re.compile(r"[^\s<>]")
 _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
+# Every element an HtmlElement, chosen in C: lxml.html's own look-up runs Python code for each
+# element proxy made, and extraction walks every element several times.
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+)
+
+
 class ExtractionError(Exception):
     """A page that yields no article; ``reason`` is a short code (see :data:`REASONS`)."""
 
@@ -146,6 +154,7 @@ def parse_tree(text: str) -> tuple[lxml.html.HtmlElement, bool]:
     """Parse decoded HTML once; returns the root and whether the parser cut deep nesting."""
     text = _XML_DECL_RE.sub("", text, count=1).replace("\x00", "")
     parser = lxml.html.HTMLParser(recover=True, huge_tree=False, remove_comments=True)
+    parser.set_element_class_lookup(_LOOKUP)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
