@@ -37,13 +37,10 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["ads"]["words"]), frozenset(data["embeds"]["words"])
 
 
-# the elements the checks below may concern: anything marked hidden, and containers (ads and
-# embeds come in these) named by a class or id
-_MAYBE_HIDDEN = etree.XPath(".//*[@style or @hidden or @aria-hidden]")
-_CONTAINERS = etree.XPath(
-    ".//*[self::div or self::section or self::aside or self::ins or self::blockquote"
-    " or self::figure or self::span or self::p or self::ul or self::article][@class or @id]"
-)
+# ads and embeds come in these containers
+_CONTAINER_TAGS = frozenset({
+    "div", "section", "aside", "ins", "blockquote", "figure", "span", "p", "ul", "article",
+})
 _SEPARATORS = str.maketrans({"-": " ", "_": " "})
 
 
@@ -76,12 +73,21 @@ def invisible_elements(root) -> list:
     embeds, in no particular order; one may hold another (removing both is harmless)."""
     if root.tag == "html":
         root = next(root.iter("body"), root)
-    found = [el for el in _MAYBE_HIDDEN(root) if _is_hidden(el)]
-    for el in _CONTAINERS(root):
-        cls, ident = el.get("class"), el.get("id")
+    found = []
+    for el in root.iter():  # one walk: lxml's XPath engine is slower at this
+        if el is root:
+            continue
+        get = el.get
         if (
-            ((cls and _is_ad_or_embed_name(cls)) or (ident and _is_ad_or_embed_name(ident)))
-            and _COUNT_LONG_P(el) < 2
-        ):
+            get("style") is not None or get("hidden") is not None or get("aria-hidden")
+        ) and _is_hidden(el):
             found.append(el)
+            continue
+        if el.tag in _CONTAINER_TAGS:
+            cls, ident = get("class"), get("id")
+            if (
+                ((cls and _is_ad_or_embed_name(cls)) or (ident and _is_ad_or_embed_name(ident)))
+                and _COUNT_LONG_P(el) < 2
+            ):
+                found.append(el)
     return found
