@@ -9,18 +9,10 @@ from newsbot.extract import extract_html, main_text
 from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.page import extract_page
 from newsbot.extract.profiles import parse_profile
+from tests.test_extract_generic import BN_PARAS
 
 URL = "https://www.example-news.com/world/2026/11/27/123456"
-PARAS = [
-    "গাজায় যুদ্ধবিরতি কার্যকর রাখতে কায়রোতে নতুন দফা আলোচনা শুরু হয়েছে। মিসর ও কাতারের মধ্যস্থতায় "
-    "এই আলোচনায় দুই পক্ষের প্রতিনিধিরা অংশ নিচ্ছেন বলে কূটনৈতিক সূত্রগুলো জানিয়েছে।",
-    "আলোচনার মূল বিষয় বন্দিবিনিময় এবং মানবিক সহায়তার ট্রাক প্রবেশের সংখ্যা বাড়ানো। জাতিসংঘ বলছে, "
-    "প্রতিদিন অন্তত পাঁচ শ ট্রাক প্রবেশ করতে না পারলে দুর্ভিক্ষ পরিস্থিতি আরও খারাপ হবে।",
-    "ইসরায়েলের প্রধানমন্ত্রীর কার্যালয় এক বিবৃতিতে জানিয়েছে, তাদের প্রতিনিধিদল আলোচনায় থাকবে। তবে "
-    "হামাসের পক্ষ থেকে এখনো আনুষ্ঠানিক কোনো বক্তব্য পাওয়া যায়নি।",
-    "বিশ্লেষকেরা মনে করছেন, যুক্তরাষ্ট্রের চাপ ছাড়া এই দফার আলোচনাও ফলপ্রসূ হবে না। আঞ্চলিক "
-    "দেশগুলোর সমন্বিত উদ্যোগ এখন সবচেয়ে জরুরি বলে মনে করেন তাঁরা।",
-]
+PARAS = BN_PARAS
 # Each of these sits between the article's paragraphs; none of its text may reach the body.
 JUNK = {
     'hidden attribute': (

@@ -11,6 +11,7 @@ import pytest
 from newsbot.extract import ExtractionError, extract_html
 from newsbot.extract.listing import evidence, listing_reason
 from newsbot.extract.page import build_context
+from tests.test_extract_generic import BN_PARAS
 
 LISTINGS = Path(__file__).parent / "fixtures" / "listings"
 # one saved page per CMS shape: WordPress category archive, Drupal taxonomy view (teasers as
@@ -19,14 +20,7 @@ LISTINGS = Path(__file__).parent / "fixtures" / "listings"
 PAGES = sorted(p.name for p in LISTINGS.glob("*.html"))
 URL = "https://www.example-news.com/section/world"
 
-PARAS = [
-    "গাজায় যুদ্ধবিরতি কার্যকর রাখতে কায়রোতে নতুন দফা আলোচনা শুরু হয়েছে। মিসর ও কাতারের মধ্যস্থতায় "
-    "এই আলোচনায় দুই পক্ষের প্রতিনিধিরা অংশ নিচ্ছেন বলে কূটনৈতিক সূত্রগুলো জানিয়েছে।",
-    "আলোচনার মূল বিষয় বন্দিবিনিময় এবং মানবিক সহায়তার ট্রাক প্রবেশের সংখ্যা বাড়ানো। জাতিসংঘ বলছে, "
-    "প্রতিদিন অন্তত পাঁচ শ ট্রাক প্রবেশ করতে না পারলে দুর্ভিক্ষ পরিস্থিতি আরও খারাপ হবে।",
-    "ইসরায়েলের প্রধানমন্ত্রীর কার্যালয় এক বিবৃতিতে জানিয়েছে, তাদের প্রতিনিধিদল আলোচনায় থাকবে। তবে "
-    "হামাসের পক্ষ থেকে এখনো আনুষ্ঠানিক কোনো বক্তব্য পাওয়া যায়নি।",
-]
+PARAS = BN_PARAS[:3]
 TEASERS = [
     "ইউক্রেনে রাতভর ড্রোন হামলা, বিদ্যুৎ বিচ্ছিন্ন কিয়েভের একাংশ",
     "জলবায়ু সম্মেলনে অর্থায়ন নিয়ে মতবিরোধ চরমে পৌঁছেছে",
