@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
-from lxml import etree
 from parsel import Selector
 
 from newsbot import clock
@@ -75,10 +74,6 @@ from newsbot.urls import absolute_url, canonicalize_url, host_of
 
 log = logging.getLogger(__name__)
 
-# whether any element's class names a caption (lxml answers this faster than a walk)
-_HAS_CAPTION_CLASS = etree.XPath(
-    "boolean(//*[contains(@class, 'aption') or contains(@class, 'APTION')])"
-)
 #: A page that is not marked as an article needs at least this much body text.
 MIN_UNMARKED_BODY_CHARS = 200
 
@@ -343,7 +338,8 @@ class GenericExtractor:
                 text = element_text(cap)
                 if text:
                     return text, next((s for s in srcs if s), "")
-        if not _HAS_CAPTION_CLASS(self.ctx.root):
+        html = self.ctx.loaded.html
+        if "aption" not in html and "APTION" not in html:  # no class can name a caption
             return "", ""
         for img in self.ctx.root.iter("img"):
             if image_url and not _same_image(img.get("src") or "", image_url):
