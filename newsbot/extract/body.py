@@ -31,6 +31,7 @@ MAX_DESK_LINE_CHARS = 40
 MAX_RELATED_LINE_CHARS = 160
 #: A body paragraph made of link texts to this share is navigation.
 MAX_LINK_SHARE = 0.7
+_DIGIT_RE = re.compile(r"\d")  # any decimal digit, Bengali ones included
 
 
 def profile_body(sel: Selector, version: ProfileVersion) -> list[str]:
@@ -112,8 +113,8 @@ def _is_related_line(line: str, drop_keys: set[str]) -> bool:
 
 def _is_date_line(line: str) -> bool:
     """A short line that is only a date (with an optional "প্রকাশ:"/"আপডেট:" label)."""
-    if len(line) > MAX_DATE_LINE_CHARS or "।" in line:
-        return False
+    if len(line) > MAX_DATE_LINE_CHARS or "।" in line or not _DIGIT_RE.search(line):
+        return False  # a date line has a number in it
     rest = _date_words_re().sub(" ", line.casefold())
     rest = re.sub(r"[\s\d০-৯:ঃ,./|\-–—()]+", "", rest)
     if len(rest) > 3:

@@ -558,14 +558,15 @@ def _arbitrate(paras: list[str], block: MainBlock | None) -> list[str]:
     if block is None:
         return paras
     found = block_paragraphs(block.elements)
-    longs = [compare_key(p) for p in found if len(p) >= LONG_P_CHARS * 0.8]
+    keys = [compare_key(p) for p in found]
+    longs = [k for p, k in zip(found, keys, strict=True) if len(p) >= LONG_P_CHARS * 0.8]
     if not longs:
         return paras
     have = compare_key(" ".join(paras))
     covered = sum(len(k) for k in longs if k in have) / sum(len(k) for k in longs)
     if covered < MAX_BLOCK_COVERAGE and _prose_chars(found) > MIN_PROSE_GAIN * _prose_chars(paras):
         return found
-    inside = compare_key(" ".join(found))
+    inside = "".join(keys)
     if covered >= MIN_BLOCK_COVERAGE and len(have) > MAX_TEXT_AROUND * len(inside):
         return [p for p in paras if len(p) >= LONG_P_CHARS or compare_key(p) in inside]
     return paras
