@@ -7,10 +7,12 @@ handling around it:
   per-element XPath passes cheaper), then related-story and tag lists (link-dense lists,
   breadcrumbs), page chrome (nav, footer, aside), site headers without a headline, figures
   (captions) and embedded social posts are removed;
-* the full (slower) trafilatura cascade runs only when the fast result misses most of the
-  page's long paragraphs or is nearly empty; long paragraphs it still misses are taken back
-  when they sit in containers shaped like those of the extracted ones (a body split into
-  chunks by ads or inline boxes);
+* the full (slower) trafilatura cascade runs only when the fast result is nearly empty; long
+  paragraphs it misses are taken back when they sit in containers shaped like those of the
+  extracted ones (a body split into chunks by ads or inline boxes);
+* a second opinion by text density (:mod:`newsbot.extract.density`) replaces trafilatura's
+  paragraphs when they miss most of the page's main block and the block holds clearly more
+  prose, and drops their short lines outside the block when they hold it and much more;
 * after: paragraphs that are page furniture in any language (labels, read-more prompts, photo
   credits, copyright, reading times, date and byline lines, newsletter/app promos, tweet
   signatures) and a repeated headline are dropped, a standfirst that the page shows (it
@@ -46,9 +48,6 @@ from newsbot.text import compare_key, nfc
 log = logging.getLogger(__name__)
 
 MAX_HTML_CHARS = 8_000_000
-# a page whose fast extraction holds fewer long paragraphs than this share of the page's long
-# <p> elements gets the full trafilatura cascade
-MIN_COVERAGE = 0.35
 MIN_BODY_CHARS = 250
 LONG_P_CHARS = 100
 
@@ -617,7 +616,9 @@ def generic_body(html: str, url: str, *, tree=None) -> list[str]:
     paras = _run_trafilatura(tree, url, fast=True)
     long_p = int(_COUNT_LONG_P(tree))
     cov = _coverage(long_p, paras)
-    if (cov is not None and cov < MIN_COVERAGE) or sum(map(len, paras)) < MIN_BODY_CHARS:
+    # a fast result that misses paragraphs is the main block's to repair (_arbitrate); only a
+    # nearly empty one gets the full cascade
+    if sum(map(len, paras)) < MIN_BODY_CHARS:
         full = _run_trafilatura(tree, url, fast=False)
         full_cov = _coverage(long_p, full)
         if (full_cov or 0) > (cov or 0) + 0.2 or (
