@@ -3,8 +3,9 @@
 The body comes from trafilatura, run in fast mode on a tree parsed once with lxml, with our own
 handling around it:
 
-* before: elements trafilatura would delete anyway are dropped first (this makes its many
-  per-element XPath passes cheaper), then related-story and tag lists (link-dense lists,
+* before: hidden elements, ads and embeds (:mod:`newsbot.extract.hygiene`) and elements
+  trafilatura would delete anyway are dropped first (this makes its many per-element XPath
+  passes cheaper), then related-story and tag lists (link-dense lists,
   breadcrumbs), page chrome (nav, footer, aside), site headers without a headline, figures
   (captions) and embedded social posts are removed;
 * the full (slower) trafilatura cascade runs only when the fast result is nearly empty; long

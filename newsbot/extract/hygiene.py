@@ -4,8 +4,8 @@
   ``display: none`` or ``visibility: hidden``;
 * advertising and sponsored-content containers, and embedded posts and players (tweets,
   Instagram, TikTok, Facebook, video players), by the words of their class or id
-  (``hygiene.toml``); a container holding two or more long paragraphs is kept, as its class
-  words describe what is around the text, not the text.
+  (``hygiene.toml``); a container holding two or more long paragraphs, or much text, is
+  kept, as its class words describe what is around the text, not the text.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from importlib import resources
 
 from lxml import etree
 
-#: A paragraph this long is article text (a container holding two such is no ad).
+#: A paragraph this long is article text (a container holding two such is no ad) ...
 LONG_PARAGRAPH_CHARS = 100
+#: ... and so is more text than this (characters, markup white space included).
+MAX_AD_CHARS = 3000
 
 _INVISIBLE_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b",
                               re.I)
@@ -68,6 +70,12 @@ def _is_ad_or_embed_name(value: str) -> bool:
     return not ad_words.isdisjoint(words)
 
 
+def _holds_text(el) -> bool:
+    """Whether a container named like an ad holds article text: two long paragraphs, or more
+    text than an ad or embed shows (a page wrapper classed "gate-ad", "has-ads")."""
+    return _COUNT_LONG_P(el) >= 2 or len(el.text_content()) > MAX_AD_CHARS
+
+
 def invisible_elements(root) -> list:
     """The elements inside ``root`` (a document: inside its body) that are hidden, ads or
     embeds, in no particular order; one may hold another (removing both is harmless)."""
@@ -87,7 +95,7 @@ def invisible_elements(root) -> list:
             cls, ident = get("class"), get("id")
             if (
                 ((cls and _is_ad_or_embed_name(cls)) or (ident and _is_ad_or_embed_name(ident)))
-                and _COUNT_LONG_P(el) < 2
+                and not _holds_text(el)
             ):
                 found.append(el)
     return found
