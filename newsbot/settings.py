@@ -9,6 +9,7 @@ import os
 
 from newsbot import __version__
 from newsbot.cleaning import CLEANING_PIPELINES
+from newsbot.items import record_fields
 
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
@@ -44,6 +45,14 @@ NEWSBOT_MAX_LISTING_PAGES = 3
 NEWSBOT_FOLLOW_RELATED = True
 # Dated news sitemaps are read for this many days back from today.
 NEWSBOT_SITEMAP_DAYS = 2
+# Bounds on what one run may queue, whatever a site serves (beyond them: counted under
+# newsbot/capped/<what> and logged once): sitemap indexes followed this deep, article URLs
+# taken from one feed or sitemap, article requests per outlet.
+NEWSBOT_SITEMAP_MAX_DEPTH = 2
+NEWSBOT_MAX_URLS_PER_SITEMAP = 2000
+NEWSBOT_MAX_ARTICLES_PER_OUTLET = 3000
+# A run that is still crawling after this many seconds closes cleanly (exit code 8).
+CLOSESPIDER_TIMEOUT = 3600
 
 # -- cleaning ---------------------------------------------------------------------------------
 # The cleaning pipelines (newsbot.cleaning.CLEANING_PIPELINES), then the incremental filter.
@@ -53,13 +62,15 @@ ITEM_PIPELINES = {
 }
 # Languages kept; other articles are dropped with reason language:<code>.
 NEWSBOT_LANGUAGES = ["bn"]
-# Share of Bengali letters above which text is Bengali without asking langdetect.
+# Share of Bengali-script letters from which text is told apart among the Bengali-script
+# languages (letters, marker words, pycld2) instead of by langdetect (newsbot.language).
 NEWSBOT_LANGUAGE_SCRIPT_SHARE = 0.6
 # How much text langdetect reads (it costs about 8 ms per 3,000 characters).
 NEWSBOT_LANGDETECT_MAX_CHARS = 1000
 NEWSBOT_MIN_BODY_CHARS = 200
 # Boilerplate phrase file (empty: the bundled newsbot/data/boilerplate_bn.tsv).
 NEWSBOT_BOILERPLATE_PATH = ""
+NEWSBOT_PROFILES_DIR = ""  # a folder of profile files replacing the bundled ones per outlet
 # A line on at least this share of an outlet's pages (and on this many pages) is template text.
 NEWSBOT_TEMPLATE_MIN_SHARE = 0.5
 NEWSBOT_TEMPLATE_MIN_PAGES = 3
@@ -78,17 +89,25 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 # Per canonical URL: content fingerprint, first/last seen, delivery state; per outlet: run history.
 NEWSBOT_STATE_PATH = ".newsbot/state.sqlite3"
 NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
+# The store's id and delivery count, kept outside it to notice a store that was emptied,
+# deleted or rolled back (newsbot.stateguard); empty: beside the SQLite file.
+NEWSBOT_STATE_MARKER_PATH = ""
 NEWSBOT_INCREMENTAL = True
 # Article pages already delivered are fetched again only while younger than this.
 NEWSBOT_REFETCH_WINDOW_HOURS = 48
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.refetch.RefetchMiddleware": 50,
+    # a decompression bomb and a redirect loop become drops (too_large, redirect_loop)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.limits.SizeLimitedCompressionMiddleware": 590,
+    "newsbot.middlewares.limits.RedirectLoopMiddleware": 650,
 }
 
 # -- feeds and delivery -----------------------------------------------------------------------
 # Feeds are written to the spool and leave it only once stored (local rename or S3 upload);
 # articles count as delivered only then. See the README, "Running on a schedule".
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = record_fields()  # the record's fields, in order; internal ones left out
 FEED_STORE_EMPTY = True
 FEED_URI_PARAMS = "newsbot.delivery.uri.feed_uri_params"
 FEEDS = {
@@ -108,6 +127,8 @@ NEWSBOT_SPOOL_DIR = ".newsbot/spool"
 # environment variables; credentials from the environment only (AWS_ACCESS_KEY_ID, …).
 ADDONS = {
     "newsbot.delivery.addon.DeliveryAddon": 0,
+    # Alerts (spidermon) only when a channel is configured; see the README, "Alerts".
+    "newsbot.monitoring.addon.MonitoringAddon": 10,
 }
 NEWSBOT_S3_CONNECT_TIMEOUT = 10
 NEWSBOT_S3_READ_TIMEOUT = 30
@@ -123,6 +144,8 @@ NEWSBOT_REJECTS_SKIP = ["unchanged"]
 # (newsbot.exitcodes).
 COMMANDS_MODULE = "newsbot.commands"
 NEWSBOT_LOCK_PATH = ".newsbot/run.lock"
+# A run holding the lock longer than this (seconds) is frozen or hung: reported, exit code 10.
+NEWSBOT_LOCK_STALE_AFTER = 7200
 NEWSBOT_SUMMARY_DIR = ".newsbot/summaries"  # summaries of runs without a local feed
 NEWSBOT_LAST_RUN_PATH = ".newsbot/last-run.json"  # copy of the latest run summary
 NEWSBOT_CANARY_ENABLED = True
@@ -130,6 +153,17 @@ NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be
 NEWSBOT_CANARY_MIN_ARTICLES = 3
 NEWSBOT_CANARY_HISTORY = 5
 NEWSBOT_CANARY_ACCEPT: list[str] = []
+NEWSBOT_CANARY_STALE_HOURS = 48  # an outlet with nothing new for this long is reported; 0: never
+# Alerts: the spidermon suite's drop-rate check (share of pages and items dropped; drops for
+# these reasons count as fine; judged from this many pages and items on).
+NEWSBOT_MONITOR_MAX_DROP_RATE = 0.5
+NEWSBOT_MONITOR_DROP_RATE_IGNORE = ["unchanged", "duplicate_url"]
+NEWSBOT_MONITOR_DROP_RATE_MIN = 20
+NEWSBOT_ALERT_WEBHOOK_TIMEOUT = 10.0  # seconds; the URL itself comes from the environment only
+# An outlet whose profile misses one of these fields ("detect": no version recognised the page)
+# on more than this share of its pages trips the canary (a redesign).
+NEWSBOT_CANARY_PROFILE_FIELDS = ["detect", "title", "body"]
+NEWSBOT_CANARY_PROFILE_MISS_SHARE = 0.5
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,

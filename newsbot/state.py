@@ -1,6 +1,7 @@
 """Incremental crawl state: what each article looked like and what was delivered.
 
-Per canonical URL the store keeps the content fingerprint (hash of the cleaned title and body),
+Per canonical URL the store keeps two fingerprints — of the cleaned title and body, and of the
+source (title and body as extracted, before cleaning; see :mod:`newsbot.pipelines.source`) —,
 first/last seen times, the published time, and the delivery state:
 
 * **pending** — the article is in a feed file that is complete in the spool but not stored yet
@@ -20,6 +21,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import uuid
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -78,10 +80,19 @@ def _iso(moment: datetime | None) -> str | None:
 
 @dataclass(frozen=True)
 class Version:
-    """One delivered (or pending) version of an article."""
+    """One delivered (or pending) version of an article: its cleaned fingerprint, revision and
+    source fingerprint (None when unknown, e.g. delivered before the store kept it)."""
 
     fingerprint: str
     revision: int
+    source: str | None = None
+
+    def same_content(self, fingerprint: str, source: str | None) -> bool:
+        """Whether an article now fingerprinted (``fingerprint``, ``source``) is this version:
+        the cleaned text is the same, or the source is (only the cleaning changed)."""
+        return self.fingerprint == fingerprint or (
+            source is not None and self.source == source
+        )
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,7 @@ class ArticleState:
     url: str | None = None
     outlet_id: str | None = None
     fingerprint: str | None = None
+    source: str | None = None
     published: str | None = None
     first_seen: datetime | None = None
     last_seen: datetime | None = None
@@ -133,13 +145,15 @@ COVERAGE_FIELDS: tuple[str, ...] = ("title", "body", "published", "authors")
 @dataclass
 class OutletRun:
     """One outlet in one run: articles found (parsed plus skipped as already held), articles
-    parsed, and the share of parsed articles with each field (None when none were parsed)."""
+    parsed, and the share of parsed articles with each field (None when none were parsed).
+    ``new`` (articles emitted for the first time) is this run's only; it is not stored."""
 
     outlet_id: str
     found: int
     parsed: int
     coverage: dict[str, float | None] = field(default_factory=dict)
     tripped: bool = False
+    new: int = 0
 
 
 @dataclass
@@ -185,8 +199,11 @@ class StateStore(ABC):
         outlet_id: str | None = None,
         published: str | None = None,
         when: datetime | None = None,
+        source: str | None = None,
     ) -> None:
-        """Note that the article was seen now with ``fingerprint`` (first_seen kept)."""
+        """Note that the article was seen now with ``fingerprint`` and source fingerprint
+        ``source`` (first_seen kept). A version spooled or delivered later takes its source
+        fingerprint from here when its cleaned fingerprint is the one seen."""
 
     @abstractmethod
     def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:
@@ -212,6 +229,10 @@ class StateStore(ABC):
         """The records marked pending for spool entry ``entry_id``."""
 
     @abstractmethod
+    def newest_first_seen(self, outlet_id: str) -> datetime | None:
+        """When the outlet's newest article was first seen (None: no article of it known)."""
+
+    @abstractmethod
     def record_run(self, run: RunRecord) -> None:
         """Keep a finished run's per-outlet record."""
 
@@ -224,6 +245,19 @@ class StateStore(ABC):
         """The canary baseline: runs of ``spider``, newest first, holding for each outlet only
         its ``limit`` most recent untripped records (runs left without records are omitted)."""
 
+    def articles_by_day(self) -> dict[tuple[str, str], int] | None:
+        """Articles per (outlet id, UTC day first seen), for the run report; None when the
+        backend does not keep first-seen days (the report then counts new articles from the run
+        summaries)."""
+        return None
+
+    @abstractmethod
+    def delivery_mark(self) -> tuple[str, int]:
+        """``(store id, generation)``: a random id fixed when the store was created, and a
+        number that grows with every :meth:`mark_delivered` that marked something (bumped in
+        the same transaction). Kept outside the store as well (:mod:`newsbot.stateguard`), it
+        tells a store that was emptied, replaced or rolled back (a lost ``-wal`` file)."""
+
     @abstractmethod
     def close(self) -> None:
         """Release resources."""
@@ -232,6 +266,10 @@ class StateStore(ABC):
 # -- SQLite backend -------------------------------------------------------------------------------
 
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS articles (
     canonical_url TEXT PRIMARY KEY,
     url TEXT,
@@ -243,7 +281,9 @@ CREATE TABLE IF NOT EXISTS articles (
     delivered_fingerprint TEXT,
     delivered_revision INTEGER,
     delivered_at TEXT,
-    delivered_to TEXT
+    delivered_to TEXT,
+    source TEXT,
+    delivered_source TEXT
 );
 CREATE TABLE IF NOT EXISTS aliases (
     url TEXT PRIMARY KEY,
@@ -254,6 +294,7 @@ CREATE TABLE IF NOT EXISTS pending (
     canonical_url TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     revision INTEGER NOT NULL,
+    source TEXT,
     PRIMARY KEY (entry_id, canonical_url)
 );
 CREATE INDEX IF NOT EXISTS pending_by_url ON pending (canonical_url);
@@ -275,6 +316,13 @@ CREATE TABLE IF NOT EXISTS outlet_runs (
     PRIMARY KEY (run_id, outlet_id)
 );
 """
+
+# Columns added after the first release: (table, column, type). Stores made before get them.
+_ADDED_COLUMNS = (
+    ("articles", "source", "TEXT"),
+    ("articles", "delivered_source", "TEXT"),
+    ("pending", "source", "TEXT"),
+)
 
 
 #: Untripped outlet records of one spider's runs, ranked per outlet (1 = newest).
@@ -300,7 +348,19 @@ class SQLiteStateStore(StateStore):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self._migrate()
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?), "
+                "('generation', '0')",
+                (uuid.uuid4().hex,),
+            )
             self._db.commit()
+
+    def _migrate(self) -> None:
+        for table, column, kind in _ADDED_COLUMNS:
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> SQLiteStateStore:
@@ -314,7 +374,7 @@ class SQLiteStateStore(StateStore):
                 "SELECT * FROM articles WHERE canonical_url = ?", (canonical_url,)
             ).fetchone()
             pending = self._db.execute(
-                "SELECT fingerprint, revision FROM pending WHERE canonical_url = ?"
+                "SELECT fingerprint, revision, source FROM pending WHERE canonical_url = ?"
                 " ORDER BY revision DESC LIMIT 1",
                 (canonical_url,),
             ).fetchone()
@@ -325,15 +385,19 @@ class SQLiteStateStore(StateStore):
             state.url = row["url"]
             state.outlet_id = row["outlet_id"]
             state.fingerprint = row["fingerprint"]
+            state.source = row["source"]
             state.published = row["published"]
             state.first_seen = parse_time(row["first_seen"])
             state.last_seen = parse_time(row["last_seen"])
             if row["delivered_fingerprint"] is not None:
-                state.delivered = Version(row["delivered_fingerprint"], row["delivered_revision"])
+                state.delivered = Version(
+                    row["delivered_fingerprint"], row["delivered_revision"],
+                    row["delivered_source"],
+                )
                 state.delivered_at = parse_time(row["delivered_at"])
                 state.delivered_to = row["delivered_to"]
         if pending is not None:
-            state.pending = Version(pending["fingerprint"], pending["revision"])
+            state.pending = Version(pending["fingerprint"], pending["revision"], pending["source"])
         return state
 
     def lookup_url(self, url: str) -> ArticleState | None:
@@ -357,18 +421,20 @@ class SQLiteStateStore(StateStore):
         outlet_id: str | None = None,
         published: str | None = None,
         when: datetime | None = None,
+        source: str | None = None,
     ) -> None:
         now = _iso(when or clock.now())
         with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO articles (canonical_url, url, outlet_id, fingerprint, published,"
-                " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " first_seen, last_seen, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (canonical_url) DO UPDATE SET url = excluded.url,"
                 " outlet_id = COALESCE(excluded.outlet_id, outlet_id),"
                 " fingerprint = excluded.fingerprint,"
+                " source = excluded.source,"
                 " published = COALESCE(excluded.published, published),"
                 " last_seen = excluded.last_seen",
-                (canonical_url, url, outlet_id, fingerprint, published, now, now),
+                (canonical_url, url, outlet_id, fingerprint, published, now, now, source),
             )
             if url and url != canonical_url:
                 self._db.execute(
@@ -378,10 +444,17 @@ class SQLiteStateStore(StateStore):
 
     def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:
         with self._lock, self._db:
+            # The source fingerprint comes from the article's last sighting, when that sighting
+            # was of this very version (same cleaned fingerprint).
             self._db.executemany(
-                "INSERT OR REPLACE INTO pending (entry_id, canonical_url, fingerprint, revision)"
-                " VALUES (?, ?, ?, ?)",
-                [(entry_id, r.canonical_url, r.fingerprint, r.revision) for r in records],
+                "INSERT OR REPLACE INTO pending (entry_id, canonical_url, fingerprint, revision,"
+                " source) VALUES (?, ?, ?, ?, (SELECT source FROM articles"
+                " WHERE canonical_url = ? AND fingerprint = ?))",
+                [
+                    (entry_id, r.canonical_url, r.fingerprint, r.revision,
+                     r.canonical_url, r.fingerprint)
+                    for r in records
+                ],
             )
 
     def mark_delivered(
@@ -397,15 +470,18 @@ class SQLiteStateStore(StateStore):
         with self._lock, self._db:
             for r in records:
                 count += 1
+                source = self._version_source(entry_id, r)
                 self._db.execute(
                     "INSERT INTO articles (canonical_url, url, outlet_id, fingerprint, published,"
                     " first_seen, last_seen, delivered_fingerprint, delivered_revision,"
-                    " delivered_at, delivered_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " delivered_at, delivered_to, delivered_source)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (canonical_url) DO UPDATE SET"
                     " delivered_fingerprint = excluded.delivered_fingerprint,"
                     " delivered_revision = excluded.delivered_revision,"
                     " delivered_at = excluded.delivered_at,"
-                    " delivered_to = excluded.delivered_to"
+                    " delivered_to = excluded.delivered_to,"
+                    " delivered_source = excluded.delivered_source"
                     " WHERE delivered_revision IS NULL"
                     " OR delivered_revision <= excluded.delivered_revision",
                     (
@@ -420,10 +496,33 @@ class SQLiteStateStore(StateStore):
                         r.revision,
                         now,
                         target,
+                        source,
                     ),
                 )
             self._db.execute("DELETE FROM pending WHERE entry_id = ?", (entry_id,))
+            if count:
+                self._db.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+                )
         return count
+
+    def delivery_mark(self) -> tuple[str, int]:
+        with self._lock:
+            rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        return str(rows["store_id"]), int(rows["generation"])
+
+    def _version_source(self, entry_id: str, record: FeedRecord) -> str | None:
+        """The source fingerprint of the version ``record`` delivers: kept with its pending mark,
+        else from the article's last sighting when that was this version."""
+        row = self._db.execute(
+            "SELECT source FROM pending WHERE entry_id = ? AND canonical_url = ?"
+            " AND fingerprint = ? AND source IS NOT NULL",
+            (entry_id, record.canonical_url, record.fingerprint),
+        ).fetchone() or self._db.execute(
+            "SELECT source FROM articles WHERE canonical_url = ? AND fingerprint = ?",
+            (record.canonical_url, record.fingerprint),
+        ).fetchone()
+        return row[0] if row else None
 
     def forget_pending(self, keep: Iterable[str]) -> int:
         keep = set(keep)
@@ -447,6 +546,13 @@ class SQLiteStateStore(StateStore):
                 (entry_id,),
             ).fetchall()
         return [FeedRecord(r[0], r[1], r[2]) for r in rows]
+
+    def newest_first_seen(self, outlet_id: str) -> datetime | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MAX(first_seen) FROM articles WHERE outlet_id = ?", (outlet_id,)
+            ).fetchone()
+        return parse_time(row[0]) if row else None
 
     def record_run(self, run: RunRecord) -> None:
         with self._lock, self._db:
@@ -524,6 +630,14 @@ class SQLiteStateStore(StateStore):
             exit_code=row["exit_code"],
             outlets=outlets,
         )
+
+    def articles_by_day(self) -> dict[tuple[str, str], int] | None:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT COALESCE(outlet_id, 'unknown'), substr(first_seen, 1, 10), COUNT(*)"
+                " FROM articles GROUP BY 1, 2"
+            ).fetchall()
+        return {(r[0], r[1]): r[2] for r in rows}
 
     def delivered_urls(self) -> dict[str, Version]:
         """Every delivered canonical URL with its delivered version (for tests and tools)."""

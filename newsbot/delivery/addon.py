@@ -39,6 +39,16 @@ def _value(settings: BaseSettings, name: str) -> str:
     return str(value).strip()
 
 
+def configured_bucket(settings: BaseSettings) -> str:
+    """The bucket ``NEWSBOT_S3_BUCKET`` names now (setting, else environment; '' if none)."""
+    return _value(settings, "NEWSBOT_S3_BUCKET")
+
+
+def configured_prefix(settings: BaseSettings) -> str:
+    """The key prefix ``NEWSBOT_S3_PREFIX`` names now, without slashes at either end."""
+    return _value(settings, "NEWSBOT_S3_PREFIX").strip("/")
+
+
 def s3_feed_uri(bucket: str, prefix: str = "", *, gzip: bool = False, batched: bool = False) -> str:
     """The S3 feed URI template for ``bucket`` and ``prefix``."""
     prefix = prefix.strip("/")
@@ -59,7 +69,7 @@ def batched_uri(template: str) -> str:
 
 def s3_feed(settings: BaseSettings) -> tuple[str, dict[str, Any]] | None:
     """(URI template, feed options) of the S3 feed the settings/environment ask for, if any."""
-    bucket = _value(settings, "NEWSBOT_S3_BUCKET")
+    bucket = configured_bucket(settings)
     if not bucket:
         return None
     gzip = _value(settings, "NEWSBOT_S3_GZIP").lower() in _TRUE

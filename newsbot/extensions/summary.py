@@ -10,7 +10,8 @@ also uploaded beside the run's first stored S3 feed.
 
 Content (all times UTC)::
 
-    spider, started_at, finished_at, duration_seconds, finish_reason,
+    spider, run_id (``<spider>-<stamp>``, as in the state store's run history),
+    started_at, finished_at, duration_seconds, finish_reason,
     exit_code, exit_status, problems: [names of the exit codes that applied],
     items: {scraped, dropped, new, revised},
     outlets: {<outlet_id>: {scraped, new, revised, dropped: {reason: n}, refetch_skipped}},
@@ -46,7 +47,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from newsbot import clock
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.targets import FileTarget, S3Target, make_target
-from newsbot.delivery.uri import run_started, uri_params_for
+from newsbot.delivery.uri import run_id, run_started, uri_params_for
 from newsbot.drops import DROP_STATS_PREFIX
 from newsbot.exitcodes import DESCRIPTIONS, ExitCode, pick
 from newsbot.extensions.canary import CanaryExtension
@@ -54,6 +55,8 @@ from newsbot.fileio import write_atomic
 
 logger = logging.getLogger(__name__)
 
+#: ``finish_reason`` of a run whose shutdown was forced (second SIGTERM/SIGINT).
+FORCED_SHUTDOWN = "forced_shutdown"
 DEFAULT_SUMMARY_DIR = ".newsbot/summaries"
 DEFAULT_LAST_RUN_PATH = ".newsbot/last-run.json"
 EXIT_CODE_STAT = "newsbot/summary/exit_code"
@@ -88,7 +91,7 @@ def exit_code_from_stats(stats: dict[str, Any], reason: str | None) -> ExitCode:
         problems.add(ExitCode.DELIVERY_FAILED)
     if stats.get("spider_exceptions/count"):
         problems.add(ExitCode.SPIDER_ERRORS)
-    if reason not in (None, "finished"):
+    if reason != "finished":  # None: the run never finished (a forced shutdown)
         problems.add(ExitCode.INTERRUPTED)
     return pick(problems)
 
@@ -165,6 +168,36 @@ class SummaryExtension:
 
     # -- closing ---------------------------------------------------------------------------------
 
+    @staticmethod
+    def of(crawler: Crawler) -> SummaryExtension | None:
+        """The crawler's summary extension, if enabled."""
+        try:
+            return crawler.get_extension(SummaryExtension)
+        except RuntimeError:  # the extensions are not built yet
+            return None
+
+    def write_unfinished(self, reason: str = FORCED_SHUTDOWN) -> dict[str, Any] | None:
+        """Write a summary for a run that ended before its spider closed (a second SIGTERM
+        or SIGINT forces the shutdown): never exit 0, and say so in ``last-run.json``. Feeds
+        not sealed stay unfinished in the spool; the next run discards them and emits their
+        articles again."""
+        spider = self.crawler.spider
+        if spider is None or self.summary is not None:
+            return self.summary
+        if self.counter is not None:
+            logging.getLogger().removeHandler(self.counter)
+        context = DeliveryContext.for_crawler(self.crawler)
+        summary = self.build(spider, reason, context, None)
+        self.crawler.stats.set_value(EXIT_CODE_STAT, summary["exit_code"])
+        self.summary = summary
+        _RESULTS[self.crawler] = summary
+        logger.error(
+            "The crawl was stopped before it could finish (%s); unfinished feeds stay in the "
+            "spool and their articles are emitted again by the next run", reason,
+        )
+        self.write(spider, summary, context)
+        return summary
+
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         context = DeliveryContext.for_crawler(self.crawler)
         if context.exporter_active:
@@ -227,6 +260,7 @@ class SummaryExtension:
         feeds = [r.to_dict() for r in context.results]
         return {
             "spider": spider.name,
+            "run_id": run_id(self.crawler, spider.name),
             "started_at": self.started.isoformat(timespec="seconds"),
             "finished_at": finished.isoformat(timespec="seconds"),
             "duration_seconds": round((finished - self.started).total_seconds(), 3),

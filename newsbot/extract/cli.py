@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newsbot.extract.api import clean, extract_html
 from newsbot.extract.guard import ExtractionError
+from newsbot.text import valid_text
 
 EXIT_OK, EXIT_NO_ARTICLE, EXIT_USAGE = 0, 1, 2
 
@@ -52,7 +53,8 @@ def _write(obj: dict, indent: int | None = None) -> None:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # Bengali must reach a pipe as UTF-8 whatever the locale
         reconfigure(encoding="utf-8")
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    sys.stdout.write(valid_text(text) + "\n")  # nothing may fail to encode on the way out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"extract: no article: {exc}", file=sys.stderr)
         return EXIT_NO_ARTICLE
     if args.raw:
-        from dataclasses import asdict
+        from newsbot.items import record as as_record
 
-        _write(asdict(article), args.indent)
+        _write(as_record(article), args.indent)
         return EXIT_OK
     record, reason = clean(article)
     record = dict(record)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -28,6 +29,12 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
+from newsbot.extract.profiles import (
+    PROFILE_MISS_PREFIX,
+    PROFILE_PAGES_PREFIX,
+    profile_for,
+    use_profiles,
+)
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
@@ -70,7 +77,8 @@ class BnWorldSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self._outlet_arg = _split_arg(outlets)
         self._start_url_arg = _split_arg(start_urls)
-        self._emitted: set[str] = set()
+        self._queued: dict[str, int] = {}  # article requests per outlet
+        self._capped: set[tuple[str, str]] = set()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -94,6 +102,8 @@ class BnWorldSpider(scrapy.Spider):
 
     def _configure(self) -> None:
         settings = self.settings
+        # Profiles are read and checked now: a broken one stops the run before it starts.
+        use_profiles(settings.get("NEWSBOT_PROFILES_DIR") or None)
         self.registry = load_registry()
         if self._start_url_arg:
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
@@ -112,6 +122,9 @@ class BnWorldSpider(scrapy.Spider):
         self.max_listing_pages = settings.getint("NEWSBOT_MAX_LISTING_PAGES", 3)
         self.follow_related = settings.getbool("NEWSBOT_FOLLOW_RELATED", True)
         self.sitemap_days = settings.getint("NEWSBOT_SITEMAP_DAYS", 2)
+        self.sitemap_max_depth = settings.getint("NEWSBOT_SITEMAP_MAX_DEPTH", 2)
+        self.max_urls_per_sitemap = settings.getint("NEWSBOT_MAX_URLS_PER_SITEMAP", 2000)
+        self.max_articles_per_outlet = settings.getint("NEWSBOT_MAX_ARTICLES_PER_OUTLET", 3000)
 
     # -- start -------------------------------------------------------------------------------
 
@@ -133,15 +146,37 @@ class BnWorldSpider(scrapy.Spider):
         today = clock.today(tzinfo_for(outlet.timezone))
         return [today - timedelta(days=n) for n in range(max(1, self.sitemap_days))]
 
-    def _request(self, url: str, kind: str, hops: int, page: int = 1) -> Request:
+    def _request(
+        self, url: str, kind: str, hops: int, page: int = 1, depth: int = 0
+    ) -> Request:
         if kind == ARTICLE:
             url = canonicalize_url(url)
-        return Request(
-            url,
-            callback=self.parse,
-            errback=self.on_error,
-            meta={"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page},
-        )
+        meta = {"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page}
+        if depth:
+            meta["newsbot_sitemap_depth"] = depth
+        return Request(url, callback=self.parse, errback=self.on_error, meta=meta)
+
+    def _articles(self, urls: Iterable[str], hops: int) -> Iterator[Request]:
+        """Article requests for ``urls`` (of crawled outlets), at most
+        ``NEWSBOT_MAX_ARTICLES_PER_OUTLET`` per outlet in the run."""
+        for url in urls:
+            outlet = self._outlet_of(url)
+            if outlet is None:
+                continue
+            queued = self._queued.get(outlet.id, 0)
+            if queued >= self.max_articles_per_outlet:
+                self._cap("outlet_articles", outlet.id, self.max_articles_per_outlet)
+                continue
+            self._queued[outlet.id] = queued + 1
+            yield self._request(url, ARTICLE, hops=hops)
+
+    def _cap(self, what: str, where: str, limit: int, count: int = 1) -> None:
+        """Count URLs left out by a run bound; warn once per bound and place."""
+        self.crawler.stats.inc_value(f"newsbot/capped/{what}", count)
+        if (what, where) not in self._capped:
+            self._capped.add((what, where))
+            self.logger.warning("Run bound reached (%s = %d) at %s; the rest is left out",
+                                what, limit, where)
 
     # -- routing -----------------------------------------------------------------------------
 
@@ -176,12 +211,18 @@ class BnWorldSpider(scrapy.Spider):
         if entries is None:
             self.drop(response, "bad_feed")
             return
-        for url in child_sitemaps:
-            if self._outlet_of(url):
-                yield self._request(url, SITEMAP, hops=0)
-        for url in entries:
-            if self._outlet_of(url):
-                yield self._request(url, ARTICLE, hops=0)
+        depth = response.meta.get("newsbot_sitemap_depth", 0)
+        children = [url for url in child_sitemaps if self._outlet_of(url)]
+        if children and depth >= self.sitemap_max_depth:
+            self._cap("sitemap_depth", response.url, self.sitemap_max_depth, len(children))
+            children = []
+        for url in children:
+            yield self._request(url, SITEMAP, hops=0, depth=depth + 1)
+        limit = self.max_urls_per_sitemap
+        if len(entries) > limit:
+            self._cap("sitemap_urls", response.url, limit, len(entries) - limit)
+            entries = entries[:limit]
+        yield from self._articles(entries, hops=0)
 
     def parse_listing(self, response: TextResponse) -> Iterator[Request]:
         """A section listing: its article links, and the next page up to the set bound."""
@@ -190,25 +231,31 @@ class BnWorldSpider(scrapy.Spider):
             self.drop(response, "offsite")
             return
         self.crawler.stats.inc_value("newsbot/pages/listing")
+        misses: list[str] = []
         # Both helpers keep only links of this (selected) outlet.
-        for url in listing_article_links(response, outlet.id):
-            yield self._request(url, ARTICLE, hops=0)
+        links = listing_article_links(response, outlet.id, misses=misses)
+        yield from self._articles(links, hops=0)
+        for name in misses:
+            self.crawler.stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
         page = response.meta.get("newsbot_page", 1)
         if page < self.max_listing_pages:
             for url in next_page_links(response, outlet.id)[:1]:
                 yield self._request(url, LISTING, hops=0, page=page + 1)
 
     def parse_article(self, response: TextResponse) -> Iterator[Any]:
-        """An article page: extract it, emit it once per canonical URL, follow related links."""
+        """An article page: extract it, emit it, follow related links.
+
+        A canonical URL counts as emitted only once its item has passed the pipelines (the
+        incremental pipeline drops later copies), so a copy dropped on its way does not block a
+        later, good copy of the same article."""
+        misses: list[str] = []
         try:
-            article = extract_article(response)
+            article = extract_article(response, misses=misses)
         except ExtractionError as exc:
             self.drop(response, exc.reason, str(exc))
             return
-        if article.canonical_url in self._emitted:
-            self.drop(response, "duplicate_url", article.canonical_url)
-            return
-        self._emitted.add(article.canonical_url)
+        finally:
+            self._count_profile(response.url, misses)
         if article.outlet_id not in self.outlet_ids:
             self.drop(response, "other_outlet", str(article.outlet_id))
             return
@@ -221,13 +268,26 @@ class BnWorldSpider(scrapy.Spider):
         """Requests for the article's related links to other articles of the crawled outlets."""
         if not self.follow_related or hops >= 1:
             return
+        urls = []
         for link in article.related_links:
             url = link.get("url")
             outlet = self._outlet_of(url) if url else None
             if outlet and article_url_matches(url, outlet.id):
-                yield self._request(url, ARTICLE, hops=hops + 1)
+                urls.append(url)
+        yield from self._articles(urls, hops=hops + 1)
 
     # -- accounting --------------------------------------------------------------------------
+
+    def _count_profile(self, url: str, misses: list[str]) -> None:
+        """Count a page of a profiled outlet, and each profile field that matched nothing on it
+        (``newsbot/profile/pages/<outlet>``, ``newsbot/profile/miss/<outlet>/<field>``)."""
+        outlet = self._outlet_of(url)
+        if outlet is None or profile_for(outlet.id) is None:
+            return
+        stats = self.crawler.stats
+        stats.inc_value(f"{PROFILE_PAGES_PREFIX}{outlet.id}")
+        for name in dict.fromkeys(misses):
+            stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
 
     def on_error(self, failure: Failure) -> None:
         """A request that ended without a response for the spider: count it under its reason."""
@@ -235,6 +295,14 @@ class BnWorldSpider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             self.drop(response, f"http_{response.status}")
+            return
+        reason = getattr(failure.value, "drop_reason", None)  # newsbot.middlewares.limits
+        if reason is None and failure.check(DownloadCancelledError):
+            reason = "too_large"  # the body passed DOWNLOAD_MAXSIZE while downloading
+        if reason is not None:
+            # under the URL the crawl asked for, not the last hop of a redirect chain
+            first = (request.meta.get("redirect_urls") or [request.url])[0]
+            self.drop_url(first, reason, f"{request.url}: {failure.value}")
             return
         name = type(failure.value).__name__
         if name == "IgnoreRequest":
