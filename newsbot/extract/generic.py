@@ -476,6 +476,12 @@ def _clean(paras: list[str], title_keys: set[str]) -> list[str]:
     return out
 
 
+def _match_key(text: str) -> str:
+    """A cheap key for finding one text of the page inside another (both come from the same
+    tree, so only white space and case differ)."""
+    return "".join(text.split()).casefold()
+
+
 def _path_signature(p) -> tuple:
     """Tag and first class of a paragraph's three nearest ancestors."""
     out = []
@@ -489,7 +495,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
     """Add long paragraphs the extraction missed that sit in containers shaped like the ones
     holding two or more extracted paragraphs (same tags and classes up three levels, same
     <article>): article text split into chunks by ads or inline boxes. In page order."""
-    keys = [compare_key(p) for p in paras]
+    keys = [_match_key(p) for p in paras]
     offsets, pos = [], 0
     for k in keys:
         offsets.append(pos)
@@ -499,7 +505,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
     for p in tree.iter("p"):
         text = " ".join(p.text_content().split())
         if len(text) >= LONG_P_CHARS:
-            found = joined.find(compare_key(text))
+            found = joined.find(_match_key(text))
             idx = bisect.bisect_right(offsets, found) - 1 if found >= 0 else None
             longs.append((p, text, idx, _path_signature(p)))
     counts = collections.Counter(sig for _, _, i, sig in longs if i is not None)
@@ -558,17 +564,17 @@ def _arbitrate(paras: list[str], block: MainBlock | None) -> list[str]:
     if block is None:
         return paras
     found = block_paragraphs(block.elements)
-    keys = [compare_key(p) for p in found]
+    keys = [_match_key(p) for p in found]
     longs = [k for p, k in zip(found, keys, strict=True) if len(p) >= LONG_P_CHARS * 0.8]
     if not longs:
         return paras
-    have = compare_key(" ".join(paras))
+    have = _match_key(" ".join(paras))
     covered = sum(len(k) for k in longs if k in have) / sum(len(k) for k in longs)
     if covered < MAX_BLOCK_COVERAGE and _prose_chars(found) > MIN_PROSE_GAIN * _prose_chars(paras):
         return found
     inside = "".join(keys)
     if covered >= MIN_BLOCK_COVERAGE and len(have) > MAX_TEXT_AROUND * len(inside):
-        return [p for p in paras if len(p) >= LONG_P_CHARS or compare_key(p) in inside]
+        return [p for p in paras if len(p) >= LONG_P_CHARS or _match_key(p) in inside]
     return paras
 
 
