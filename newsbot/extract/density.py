@@ -2,7 +2,8 @@
 
 Every run of text is credited to its nearest block element ("paragraph"); a paragraph of at
 least :data:`MIN_PARAGRAPH_CHARS` scores ``1 + commas + min(chars / 100, 3)``, given in full to
-its parent and half to its grandparent. A candidate's score starts from its tag and its
+its parent and half to its grandparent (text beside block children, and a table cell's text,
+count for the element holding them). A candidate's score starts from its tag and its
 class/id names (``article``, ``content`` up; ``comment``, ``sidebar``, ``share`` down) and is
 scaled by ``1 - link density``. The best candidate and those of its siblings that score close
 to it (or are link-free prose paragraphs) form the main block.
@@ -112,9 +113,10 @@ def main_block(tree) -> MainBlock | None:
     for el, length in para_len.items():
         if el is body or el.tag == "html":
             continue
-        # text beside block children is a paragraph of its own inside ``el``
-        own_block = el.tag not in ("p", "pre", "td") and any(
-            c.tag in BLOCK_TAGS for c in el if isinstance(c.tag, str))
+        # text beside block children is a paragraph of its own inside ``el``; so is a table
+        # cell's text (a layout table's cells are the page's columns)
+        own_block = el.tag == "td" or (el.tag not in ("p", "pre") and any(
+            c.tag in BLOCK_TAGS for c in el if isinstance(c.tag, str)))
         parent = el if own_block else el.getparent()
         if parent is None:
             continue
