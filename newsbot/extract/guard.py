@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import charset_normalizer
 import lxml.html
 from lxml import etree
 
-from newsbot.text import nfc
+from newsbot.text import nfc, valid_text
 
 # Setting-like limits.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
@@ -200,13 +201,20 @@ def parse_tree(text: str) -> tuple[lxml.html.HtmlElement, bool]:
     return root, deep
 
 
+def _page_nfc(text: str) -> str:
+    """A whole page as :func:`newsbot.text.nfc` makes it, without normalising a page that is
+    NFC already (most are; the check runs in C, normalising a large page does not)."""
+    text = valid_text(text)
+    return text if unicodedata.is_normalized("NFC", text) else nfc(text)
+
+
 def load_page(html: str | bytes, url: str, encoding: str | None = None) -> LoadedPage:
     """Run every guard and parse the page once. Raises :class:`ExtractionError`."""
     if html is None or len(html) == 0:
         raise ExtractionError("empty_page", "no bytes")
     check_size(html)
     text = decode_bytes(html, encoding) if isinstance(html, (bytes, bytearray)) else html
-    text = nfc(text)  # once, early: everything read from the page is NFC
+    text = _page_nfc(text)  # once, early: everything read from the page is NFC
     if not text.strip():
         raise ExtractionError("empty_page", "only white space")
     sniff_binary(text)
