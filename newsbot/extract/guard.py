@@ -204,6 +204,8 @@ def parse_tree(text: str) -> tuple[lxml.html.HtmlElement, bool]:
 def _page_nfc(text: str) -> str:
     """A whole page as :func:`newsbot.text.nfc` makes it, without normalising a page that is
     NFC already (most are; the check runs in C, normalising a large page does not)."""
+    if text.isascii():
+        return text
     text = valid_text(text)
     return text if unicodedata.is_normalized("NFC", text) else nfc(text)
 
