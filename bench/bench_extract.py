@@ -1,17 +1,21 @@
 """Extraction benchmark: ``python -m bench.bench_extract [--limit N] [--devdata PATH]``.
 
-Section 1 (``bench_devdata``): real news pages with gold main text (the dev data set of 258
-pages in 22 languages). Scores, side by side in one run and page by page in turn:
+Section 1 (``bench_devdata``): real pages with gold main text, set by set - ``news-extraction``
+(258 news pages in 22 languages, with URLs) and ``news-extraction-en`` (1,002 English news and
+blog pages, mostly without URL: extractors get ``url=None`` there). Scores, side by side in one
+run and page by page in turn:
 
 * ``newsbot.extract:main_text`` - the full entry point (metadata, generic body, cleaning);
 * ``newsbot.extract.generic:generic_text`` - the generic body alone;
-* trafilatura's default ``extract()`` - the baseline to beat.
+* trafilatura's default ``extract()`` and readability-lxml's ``Document.summary()`` - the
+  field to beat.
 
 Metric (the data set's own ``score_text.py``, imported when present, else the same code below):
 tokens = NFC(text).lower().split(); true positives = multiset overlap with the gold tokens;
 P, R, F1 per page (an empty output scores 0), averaged over pages; share of empty outputs;
-median milliseconds per page. The data set is looked up at ``--devdata``, else
-``$NEWSBOT_DEVDATA``, else ``../shared/devdata/news-extraction`` next to the repository.
+median milliseconds per page. The sets are looked up at ``--devdata`` (a set, or the folder
+holding the sets), else ``$NEWSBOT_DEVDATA``, else ``../shared/devdata`` next to the
+repository.
 
 Section 2 (``bench_sampleweb`` in ``bench/bench_sampleweb.py``): the bundled Bengali sample web,
 run after section 1 unless ``--skip-sampleweb``.
@@ -37,9 +41,12 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DEVDATA = REPO.parent / "shared" / "devdata" / "news-extraction"
+DEFAULT_DEVDATA = REPO.parent / "shared" / "devdata"
+SETS = ("news-extraction", "news-extraction-en")
+TRAFILATURA = "trafilatura.extract (default)"
+READABILITY = "readability-lxml Document.summary"
 
-Extractor = Callable[[str, str], str]
+Extractor = Callable[[str, str | None], str]
 
 
 @dataclass
@@ -71,28 +78,38 @@ def _bag_prf(gold: str, pred: str) -> tuple[float, float, float]:
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
-def _trafilatura_text(html: str, url: str) -> str:
+def _trafilatura_text(html: str, url: str | None) -> str:
     import trafilatura
 
     return trafilatura.extract(html, url=url, include_comments=False, include_tables=True) or ""
 
 
-def find_devdata(path: str | None = None) -> Path | None:
-    """The dev data folder (the one holding index.jsonl), or None when it is not there."""
+def _readability_text(html: str, url: str | None) -> str:
+    import lxml.html
+    from readability import Document
+
+    summary = Document(html, url=url).summary(html_partial=True)
+    return lxml.html.fromstring(summary).text_content() if summary.strip() else ""
+
+
+def find_devdata(path: str | None = None) -> list[Path]:
+    """The dev sets (folders holding index.jsonl): ``path`` itself when it is one, else the
+    known sets inside it; [] when none is there."""
     for candidate in (path, os.environ.get("NEWSBOT_DEVDATA"), DEFAULT_DEVDATA):
         if not candidate:
             continue
         folder = Path(candidate)
         if (folder / "index.jsonl").is_file():
-            return folder
-        if (folder / "news-extraction" / "index.jsonl").is_file():
-            return folder / "news-extraction"
-    return None
+            return [folder]
+        found = [folder / name for name in SETS if (folder / name / "index.jsonl").is_file()]
+        if found:
+            return found
+    return []
 
 
-def _scorer(devdata: Path) -> tuple[Callable[[str, str], tuple[float, float, float]], Extractor,
-                                    str]:
-    """The data set's own bag_prf and trafilatura call when its score_text.py is there."""
+def _scorer(devdata: Path) -> tuple[Callable[[str, str], tuple[float, float, float]],
+                                    dict[str, Extractor], str]:
+    """The data set's own bag_prf and baseline calls when its score_text.py is there."""
     script = devdata.parent / "score_text.py"
     if script.is_file():
         try:
@@ -100,13 +117,16 @@ def _scorer(devdata: Path) -> tuple[Callable[[str, str], tuple[float, float, flo
             module = importlib.util.module_from_spec(spec)
             assert spec.loader is not None
             spec.loader.exec_module(module)
-            return module.bag_prf, module.trafilatura_text, str(script)
+            baselines = {TRAFILATURA: module.trafilatura_text,
+                         READABILITY: getattr(module, "readability_text", _readability_text)}
+            return module.bag_prf, baselines, str(script)
         except Exception as exc:  # fall back to the identical local copy
             print(f"(could not import {script}: {exc!r}; using the local copy of the metric)")
-    return _bag_prf, _trafilatura_text, "local copy of score_text.py's metric"
+    return (_bag_prf, {TRAFILATURA: _trafilatura_text, READABILITY: _readability_text},
+            "local copy of score_text.py's metric")
 
 
-def _extractors(trafilatura_fn: Extractor) -> tuple[dict[str, Extractor], list[str]]:
+def _extractors(baselines: dict[str, Extractor]) -> tuple[dict[str, Extractor], list[str]]:
     notes: list[str] = []
     tools: dict[str, Extractor] = {}
     generic = importlib.import_module("newsbot.extract.generic").generic_text
@@ -117,7 +137,12 @@ def _extractors(trafilatura_fn: Extractor) -> tuple[dict[str, Extractor], list[s
                      "generic_text stands in for it")
         tools["newsbot.extract:main_text (= generic_text)"] = generic
     tools["newsbot.extract.generic:generic_text"] = generic
-    tools["trafilatura.extract (default)"] = trafilatura_fn
+    for name, fn in baselines.items():
+        if name == READABILITY and importlib.util.find_spec("readability") is None:
+            notes.append("readability-lxml is not installed (requirements-test.txt); "
+                         "its row is missing")
+            continue
+        tools[name] = fn
     return tools, notes
 
 
@@ -137,24 +162,32 @@ def _load_pages(devdata: Path, limit: int) -> list[tuple[dict, str, str]]:
 
 
 def bench_devdata(devdata: str | Path | None = None, limit: int = 0,
-                  out: Any = None) -> dict[str, Score] | None:
-    """Score main_text, generic_text and trafilatura on the dev pages in one run; print a
-    table and the differences to trafilatura; return the scores by extractor name (None when
-    the data set is not found)."""
+                  out: Any = None) -> dict[str, dict[str, Score]] | None:
+    """Score main_text, generic_text, trafilatura and readability on each dev set in one run;
+    print a table per set and the differences to the best of the field; return the scores by
+    set and extractor name (None when no set is found)."""
     out = out or sys.stdout
-    folder = find_devdata(str(devdata) if devdata else None)
-    if folder is None:
+    folders = find_devdata(str(devdata) if devdata else None)
+    if not folders:
         print("dev data not found (use --devdata or NEWSBOT_DEVDATA); skipping", file=out)
         return None
-    bag_prf, trafilatura_fn, metric_source = _scorer(folder)
-    tools, notes = _extractors(trafilatura_fn)
+    results: dict[str, dict[str, Score]] = {}
+    for folder in folders:
+        results[folder.name] = _bench_set(folder, limit, out)
+        print(file=out)
+    return results
+
+
+def _bench_set(folder: Path, limit: int, out: Any) -> dict[str, Score]:
+    bag_prf, baselines, metric_source = _scorer(folder)
+    tools, notes = _extractors(baselines)
     pages = _load_pages(folder, limit)
     rows: dict[str, list[tuple[float, float, float, float, bool]]] = {n: [] for n in tools}
     for rec, html, gold in pages:
         for name, fn in tools.items():
             t0 = time.perf_counter()
             try:
-                text = fn(html, rec["url"]) or ""
+                text = fn(html, rec.get("url")) or ""
             except Exception as exc:  # a crash scores 0 and is reported
                 print(f"{name} failed on {rec['id']}: {exc!r}", file=sys.stderr)
                 text = ""
@@ -172,20 +205,24 @@ def bench_devdata(devdata: str | Path | None = None, limit: int = 0,
         )
         for name, vals in rows.items() if vals
     }
-    print(f"Dev data: {len(pages)} pages from {folder} (metric: {metric_source})", file=out)
+    no_url = sum(1 for rec, _, _ in pages if not rec.get("url"))
+    print(f"{folder.name}: {len(pages)} pages ({no_url} without URL) from {folder} "
+          f"(metric: {metric_source})", file=out)
     for note in notes:
         print(f"note: {note}", file=out)
     print(f"{'extractor':44} {'P':>6} {'R':>6} {'F1':>6} {'empty':>6} {'ms/page':>8}", file=out)
     for score in scores.values():
         print(score.row(), file=out)
-    base = scores.get("trafilatura.extract (default)")
-    if base:
+    field = [scores[n] for n in (TRAFILATURA, READABILITY) if n in scores]
+    base = scores.get(TRAFILATURA)
+    if field and base:
+        best = max(field, key=lambda s: s.f1)
         for score in scores.values():
-            if score is base:
+            if score in field:
                 continue
             ratio = score.median_ms / base.median_ms if base.median_ms else float("nan")
-            print(f"{score.name:44} F1 {score.f1 - base.f1:+.3f} vs trafilatura, "
-                  f"median time x{ratio:.2f}", file=out)
+            print(f"{score.name:44} F1 {score.f1 - best.f1:+.3f} vs the best of the field "
+                  f"({best.name}), median time x{ratio:.2f} trafilatura's", file=out)
     return scores
 
 
@@ -194,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_extract", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=0, help="only the first N dev pages")
-    ap.add_argument("--devdata", default=None, help="dev data folder (news-extraction)")
+    ap.add_argument("--devdata", default=None,
+                    help="a dev set, or the folder holding news-extraction and "
+                    "news-extraction-en")
     ap.add_argument("--skip-sampleweb", action="store_true",
                     help="do not run the Bengali sample-web section")
     ap.add_argument("--verbose", action="store_true", help="sample web: list every difference")

@@ -177,7 +177,7 @@ def test_cli_no_article_and_usage_errors(tmp_path, capsys) -> None:
     out = json.loads(capsys.readouterr().out)
     assert out == {"url": URL, "dropped": "empty_page", "error": out["error"]}
     assert cli_main([str(tmp_path / "missing.html"), "--url", URL]) == 2
-    assert cli_main([str(empty)]) == 2
+    assert cli_main([str(empty), "--encoding"]) == 2
 
 
 def test_pages_that_say_they_are_no_article_are_dropped_as_such() -> None:

@@ -8,9 +8,9 @@ kept out of the body.
 Public API::
 
     extract_article(response) -> Article          # Scrapy TextResponse; raises ExtractionError
-    extract_html(html, url, encoding=None) -> Article
-    extract_record(html, url) -> dict             # cleaned as the feed holds it (+ "dropped")
-    main_text(html, url) -> str                   # cleaned body, paragraphs joined by blank lines
+    extract_html(html, url=None, encoding=None) -> Article
+    extract_record(html, url=None) -> dict        # cleaned as the feed holds it (+ "dropped")
+    main_text(html, url=None) -> str              # cleaned body, paragraphs joined by blank lines
     ExtractionError(reason)                       # .reason: empty_page, binary_content, ...
     page_is_article(sel, url=None) -> bool
 """

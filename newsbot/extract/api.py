@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 def extract_html(
     html: str | bytes,
-    url: str,
+    url: str | None = None,
     encoding: str | None = None,
     fetched_at: str | None = None,
     text_only: bool = False,
@@ -26,6 +26,8 @@ def extract_html(
     """The article of a page given as text or bytes (``encoding`` for bytes, else the page's
     own declaration, else UTF-8). Raises :class:`ExtractionError` and nothing else.
 
+    Without ``url`` the page's own canonical URL (or ``og:url``) stands in for it; the outlet
+    then comes from that URL or the page's site name, else it is None.
     ``text_only`` skips the fields that do not shape the body (for :func:`main_text`);
     ``misses`` receives the outlet profile's fields that matched nothing on the page."""
     try:
@@ -62,9 +64,11 @@ def clean(article: Article, *, text_only: bool = False) -> tuple[dict[str, Any],
     return clean_article(article, text_only=text_only)
 
 
-def extract_record(html: str | bytes, url: str, encoding: str | None = None) -> dict[str, Any]:
-    """The cleaned record of a page; a record the pipelines would drop carries ``dropped``.
-    Raises :class:`ExtractionError` when the page holds no article."""
+def extract_record(html: str | bytes, url: str | None = None,
+                   encoding: str | None = None) -> dict[str, Any]:
+    """The cleaned record of a page (``url`` optional, as for :func:`extract_html`); a record
+    the pipelines would drop carries ``dropped``. Raises :class:`ExtractionError` when the
+    page holds no article."""
     record, reason = clean(extract_html(html, url, encoding=encoding))
     record = dict(record)
     if reason:
@@ -72,9 +76,10 @@ def extract_record(html: str | bytes, url: str, encoding: str | None = None) -> 
     return record
 
 
-def main_text(html: str, url: str) -> str:
+def main_text(html: str, url: str | None = None) -> str:
     """The cleaned body text of a page, paragraphs joined by blank lines ('' when the page holds
-    no article; an unexpected error is logged at ERROR by :func:`extract_html`)."""
+    no article text; an unexpected error is logged at ERROR by :func:`extract_html`). ``url``
+    is optional."""
     try:
         article = extract_html(html, url, text_only=True)
     except ExtractionError:

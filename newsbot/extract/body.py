@@ -11,6 +11,7 @@ import lxml.html
 from parsel import Selector
 
 from newsbot.dates import parse_date
+from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.profiles import ProfileVersion
 from newsbot.extract.related import element_text, remove_elements
 from newsbot.extract.selectors import select
@@ -30,15 +31,18 @@ MAX_DESK_LINE_CHARS = 40
 MAX_RELATED_LINE_CHARS = 160
 #: A body paragraph made of link texts to this share is navigation.
 MAX_LINK_SHARE = 0.7
+_DIGIT_RE = re.compile(r"\d")  # any decimal digit, Bengali ones included
 
 
 def profile_body(sel: Selector, version: ProfileVersion) -> list[str]:
-    """Paragraph texts of the first body selector that matches, after removing ``drop``."""
+    """Paragraph texts of the first body selector that matches, after removing hidden
+    elements, ads and embeds (:mod:`.hygiene`) and ``drop``."""
     for expr in version.body:
         containers = [c for c in select(sel, expr) if isinstance(getattr(c.root, "tag", None), str)]
         if not containers:
             continue
         for container in containers:
+            remove_elements(invisible_elements(container.root))
             for drop in version.drop:
                 remove_elements([d.root for d in select(container, drop)
                                  if isinstance(getattr(d.root, "tag", None), str)])
@@ -109,8 +113,8 @@ def _is_related_line(line: str, drop_keys: set[str]) -> bool:
 
 def _is_date_line(line: str) -> bool:
     """A short line that is only a date (with an optional "প্রকাশ:"/"আপডেট:" label)."""
-    if len(line) > MAX_DATE_LINE_CHARS or "।" in line:
-        return False
+    if len(line) > MAX_DATE_LINE_CHARS or "।" in line or not _DIGIT_RE.search(line):
+        return False  # a date line has a number in it
     rest = _date_words_re().sub(" ", line.casefold())
     rest = re.sub(r"[\s\d০-৯:ঃ,./|\-–—()]+", "", rest)
     if len(rest) > 3:

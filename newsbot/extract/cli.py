@@ -1,4 +1,4 @@
-"""``python -m newsbot extract PAGE.html --url URL``: print the record the feed would hold.
+"""``python -m newsbot extract PAGE.html [--url URL]``: print the record the feed would hold.
 
 The page is extracted (:func:`newsbot.extract.extract_html`) and cleaned by the same item
 pipelines a crawl runs (:func:`newsbot.cleaning.clean_article`); the record is printed as one
@@ -31,7 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
         "as one JSON object (with `dropped`: the drop reason, or null when kept).",
     )
     parser.add_argument("page", help="the saved page (HTML); '-' reads standard input")
-    parser.add_argument("--url", required=True, help="the URL the page was fetched from")
+    parser.add_argument("--url", default=None,
+                        help="the URL the page was fetched from (default: the page's own "
+                        "canonical URL or og:url; the outlet then comes from it or the page's "
+                        "site name)")
     parser.add_argument("--encoding", help="the page's encoding (default: as the page declares)")
     parser.add_argument("--raw", action="store_true",
                         help="print the extracted article without the cleaning pipelines")

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import etree
-
 DEK_CLASS_RE = re.compile(
     r"dek|standfirst|summary|excerpt|intro|lead|sub-?title|subhead|strap|description|kicker",
     re.I,
@@ -58,9 +56,6 @@ def placed_as_standfirst(el: Any) -> bool:
 
 
 
-_FURNITURE_XPATH = etree.XPath("//body//*[@class or @rel or @itemprop or self::time]")
-
-
 def furniture(root: Any, cache: dict[str, Any] | None = None) -> dict[str, list[Any]]:
     """Byline and date elements of the page: elements whose class names an author/byline/desk
     or a date/time, ``rel=author``/``itemprop=author``, and ``<time>``; innermost ones only,
@@ -69,7 +64,13 @@ def furniture(root: Any, cache: dict[str, Any] | None = None) -> dict[str, list[
         return cache["furniture"]
     found: dict[str, list[Any]] = {"byline": [], "date": []}
     kinds: dict[str, str | None] = {}  # class attribute -> kind (pages repeat their classes)
-    for el in _FURNITURE_XPATH(root):
+    body = next(root.iter("body"), None)
+    candidates = () if body is None else (
+        el for el in body.iter()
+        if el is not body and (el.tag == "time" or el.get("class") is not None
+                               or el.get("rel") is not None or el.get("itemprop") is not None)
+    )
+    for el in candidates:  # a walk: lxml's XPath engine is slower at this
         if len(el) > 3:
             continue
         kind = None

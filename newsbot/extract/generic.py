@@ -3,14 +3,17 @@
 The body comes from trafilatura, run in fast mode on a tree parsed once with lxml, with our own
 handling around it:
 
-* before: elements trafilatura would delete anyway are dropped first (this makes its many
-  per-element XPath passes cheaper), then related-story and tag lists (link-dense lists,
+* before: hidden elements, ads and embeds (:mod:`newsbot.extract.hygiene`) and elements
+  trafilatura would delete anyway are dropped first (this makes its many per-element XPath
+  passes cheaper), then related-story and tag lists (link-dense lists,
   breadcrumbs), page chrome (nav, footer, aside), site headers without a headline, figures
   (captions) and embedded social posts are removed;
-* the full (slower) trafilatura cascade runs only when the fast result misses most of the
-  page's long paragraphs or is nearly empty; long paragraphs it still misses are taken back
-  when they sit in containers shaped like those of the extracted ones (a body split into
-  chunks by ads or inline boxes);
+* the full (slower) trafilatura cascade runs only when the fast result is nearly empty; long
+  paragraphs it misses are taken back when they sit in containers shaped like those of the
+  extracted ones (a body split into chunks by ads or inline boxes);
+* a second opinion by text density (:mod:`newsbot.extract.density`) replaces trafilatura's
+  paragraphs when they miss most of the page's main block and the block holds clearly more
+  prose, and drops their short lines outside the block when they hold it and much more;
 * after: paragraphs that are page furniture in any language (labels, read-more prompts, photo
   credits, copyright, reading times, date and byline lines, newsletter/app promos, tweet
   signatures) and a repeated headline are dropped, a standfirst that the page shows (it
@@ -37,6 +40,8 @@ from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from newsbot.extract.density import MainBlock, block_paragraphs, main_block
+from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.metadata import jsonld_article_body
 from newsbot.extract.related import remove_keeping_tail
 from newsbot.text import compare_key, nfc
@@ -44,9 +49,6 @@ from newsbot.text import compare_key, nfc
 log = logging.getLogger(__name__)
 
 MAX_HTML_CHARS = 8_000_000
-# a page whose fast extraction holds fewer long paragraphs than this share of the page's long
-# <p> elements gets the full trafilatura cascade
-MIN_COVERAGE = 0.35
 MIN_BODY_CHARS = 250
 LONG_P_CHARS = 100
 
@@ -122,7 +124,10 @@ def _is_link_list(lst) -> bool:
 
 
 def _prepare(tree) -> None:
-    """Drop dead elements and page furniture from ``tree`` (in place)."""
+    """Drop dead elements, hidden elements, ads and embeds, and page furniture from ``tree``
+    (in place)."""
+    for el in invisible_elements(tree):
+        remove_keeping_tail(el)
     etree.strip_elements(tree, *_DEAD_TAGS, with_tail=False)
     doomed, guarded, lists = [], [], []
     for el in tree.iter(*_PREPARE_TAGS):
@@ -207,6 +212,8 @@ def _run_trafilatura(tree, url: str, fast: bool) -> list[str]:
         include_comments=False,
         include_tables=True,
         output_format="txt",
+        # the main block (_arbitrate) brings back what a precise first pass leaves out
+        favor_precision=fast,
     )
     if doc is None or doc.body is None:
         return []
@@ -469,6 +476,12 @@ def _clean(paras: list[str], title_keys: set[str]) -> list[str]:
     return out
 
 
+def _match_key(text: str) -> str:
+    """A cheap key for finding one text of the page inside another (both come from the same
+    tree, so only white space and case differ)."""
+    return "".join(text.split()).casefold()
+
+
 def _path_signature(p) -> tuple:
     """Tag and first class of a paragraph's three nearest ancestors."""
     out = []
@@ -482,7 +495,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
     """Add long paragraphs the extraction missed that sit in containers shaped like the ones
     holding two or more extracted paragraphs (same tags and classes up three levels, same
     <article>): article text split into chunks by ads or inline boxes. In page order."""
-    keys = [compare_key(p) for p in paras]
+    keys = [_match_key(p) for p in paras]
     offsets, pos = [], 0
     for k in keys:
         offsets.append(pos)
@@ -492,7 +505,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
     for p in tree.iter("p"):
         text = " ".join(p.text_content().split())
         if len(text) >= LONG_P_CHARS:
-            found = joined.find(compare_key(text))
+            found = joined.find(_match_key(text))
             idx = bisect.bisect_right(offsets, found) - 1 if found >= 0 else None
             longs.append((p, text, idx, _path_signature(p)))
     counts = collections.Counter(sig for _, _, i, sig in longs if i is not None)
@@ -519,6 +532,50 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
         out.append(text)
         out.extend(inserts.get(i, []))
     return out
+
+
+# The main block (text density) replaces trafilatura's output when that output holds less than
+# this share of the block's long paragraphs ...
+MAX_BLOCK_COVERAGE = 0.5
+# ... and the block's prose outweighs the output's by this factor.
+MIN_PROSE_GAIN = 1.5
+# When the output holds the block (this share of its long paragraphs) and much more text
+# (this factor), its short paragraphs outside the block are page furniture around it.
+MIN_BLOCK_COVERAGE = 0.8
+MAX_TEXT_AROUND = 1.2
+_SENTENCE_END = tuple('.!?"”\'»)।。')
+
+
+def _prose_chars(paras: list[str]) -> float:
+    """Characters of prose (long paragraphs ending a sentence), weighted by their share of
+    all the text: a block of prose among menus and teasers counts for less."""
+    total = sum(len(p) for p in paras)
+    if not total:
+        return 0.0
+    prose = sum(len(p) for p in paras if len(p) >= LONG_P_CHARS * 0.8
+                and p.rstrip().endswith(_SENTENCE_END))
+    return prose * prose / total
+
+
+def _arbitrate(paras: list[str], block: MainBlock | None) -> list[str]:
+    """trafilatura's paragraphs, or the main block's when the two disagree (the output misses
+    most of the block's long paragraphs) and the block holds clearly more prose; when the
+    output holds the block and much more, its short paragraphs outside the block go."""
+    if block is None:
+        return paras
+    found = block_paragraphs(block.elements)
+    keys = [_match_key(p) for p in found]
+    longs = [k for p, k in zip(found, keys, strict=True) if len(p) >= LONG_P_CHARS * 0.8]
+    if not longs:
+        return paras
+    have = _match_key(" ".join(paras))
+    covered = sum(len(k) for k in longs if k in have) / sum(len(k) for k in longs)
+    if covered < MAX_BLOCK_COVERAGE and _prose_chars(found) > MIN_PROSE_GAIN * _prose_chars(paras):
+        return found
+    inside = "".join(keys)
+    if covered >= MIN_BLOCK_COVERAGE and len(have) > MAX_TEXT_AROUND * len(inside):
+        return [p for p in paras if len(p) >= LONG_P_CHARS or _match_key(p) in inside]
+    return paras
 
 
 def _repair(tree, descriptions: list[str]) -> list[str]:
@@ -549,8 +606,8 @@ def generic_body(html: str, url: str, *, tree=None) -> list[str]:
     """The article body of a page as paragraphs, in page order, white space collapsed.
 
     ``tree`` may be a tree already parsed from ``html`` (it is copied, not modified). Empty,
-    binary, oversized or unparsable input gives []; an error in this code is not the page's
-    fault and is raised (the extraction API turns it into an ``extract_failed`` drop).
+    binary, oversized or unparsable input gives []; an error while reading a page is raised
+    (the API reports it as ``extract_failed``).
     """
     if tree is None:
         tree = parse_html(html)
@@ -566,7 +623,9 @@ def generic_body(html: str, url: str, *, tree=None) -> list[str]:
     paras = _run_trafilatura(tree, url, fast=True)
     long_p = int(_COUNT_LONG_P(tree))
     cov = _coverage(long_p, paras)
-    if (cov is not None and cov < MIN_COVERAGE) or sum(map(len, paras)) < MIN_BODY_CHARS:
+    # a fast result that misses paragraphs is the main block's to repair (_arbitrate); only a
+    # nearly empty one gets the full cascade
+    if sum(map(len, paras)) < MIN_BODY_CHARS:
         full = _run_trafilatura(tree, url, fast=False)
         full_cov = _coverage(long_p, full)
         if (full_cov or 0) > (cov or 0) + 0.2 or (
@@ -575,6 +634,7 @@ def generic_body(html: str, url: str, *, tree=None) -> list[str]:
             paras = full
     if cov is not None and cov < 0.9:
         paras = _recover_siblings(tree, paras)
+    paras = _arbitrate(paras, main_block(tree))
     paras = _clean(paras, title_keys)
     if not paras:
         return _repair(tree, descriptions)

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import charset_normalizer
 import lxml.html
 from lxml import etree
 
-from newsbot.text import nfc
+from newsbot.text import nfc, valid_text
 
 # Setting-like limits.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
@@ -56,6 +57,14 @@ _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)
 _XML_ENC_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.I)
 _TEXT_RE = re.compile(r"[^\s<>]")
 _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+# Every element an HtmlElement, chosen in C: lxml.html's own look-up runs Python code for each
+# element proxy made, and extraction walks every element several times.
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+)
 
 
 class ExtractionError(Exception):
@@ -181,6 +190,7 @@ def parse_tree(text: str) -> tuple[lxml.html.HtmlElement, bool]:
     """Parse decoded HTML once; returns the root and whether the parser cut deep nesting."""
     text = _XML_DECL_RE.sub("", text, count=1).replace("\x00", "")
     parser = lxml.html.HTMLParser(recover=True, huge_tree=False, remove_comments=True)
+    parser.set_element_class_lookup(_LOOKUP)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -191,13 +201,22 @@ def parse_tree(text: str) -> tuple[lxml.html.HtmlElement, bool]:
     return root, deep
 
 
+def _page_nfc(text: str) -> str:
+    """A whole page as :func:`newsbot.text.nfc` makes it, without normalising a page that is
+    NFC already (most are; the check runs in C, normalising a large page does not)."""
+    if text.isascii():
+        return text
+    text = valid_text(text)
+    return text if unicodedata.is_normalized("NFC", text) else nfc(text)
+
+
 def load_page(html: str | bytes, url: str, encoding: str | None = None) -> LoadedPage:
     """Run every guard and parse the page once. Raises :class:`ExtractionError`."""
     if html is None or len(html) == 0:
         raise ExtractionError("empty_page", "no bytes")
     check_size(html)
     text = decode_bytes(html, encoding) if isinstance(html, (bytes, bytearray)) else html
-    text = nfc(text)  # once, early: everything read from the page is NFC
+    text = _page_nfc(text)  # once, early: everything read from the page is NFC
     if not text.strip():
         raise ExtractionError("empty_page", "only white space")
     sniff_binary(text)

@@ -11,10 +11,12 @@ import functools
 import json
 import logging
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 from newsbot.data import load_toml
@@ -70,6 +72,9 @@ class PageMetadata:
     og_type: str | None = None
     language: str | None = None
     site_name: str | None = None
+    #: every name the page gives its site (og:site_name, publisher, Organization/WebSite,
+    #: application-name, apple-mobile-web-app-title)
+    site_names: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,9 +342,26 @@ def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
+_ITEMPROPS = etree.XPath("//*[not(self::meta)][@itemprop]")
+# the itemprop elements of each parsed page, by name: read in one pass, not once per name
+_PROPS_BY_PAGE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _itemprop_elements(root: Any) -> dict[str, list]:
+    """The page's non-meta elements with an ``itemprop``, by each name they carry."""
+    found = _PROPS_BY_PAGE.get(root)
+    if found is None:
+        found = {}
+        for el in _ITEMPROPS(root):
+            for name in (el.get("itemprop") or "").split():
+                found.setdefault(name, []).append(el)
+        _PROPS_BY_PAGE[root] = found
+    return found
+
+
 def _itemprop(root: Any, prop: str) -> str | None:
     """A microdata value: content/datetime attribute or text of the first non-meta element."""
-    for el in root.xpath("//*[not(self::meta)][@itemprop=$p]", p=prop)[:3]:
+    for el in _itemprop_elements(root).get(prop, [])[:3]:
         value = el.get("content") or el.get("datetime")
         if not value:
             if prop == "author":
@@ -459,6 +481,10 @@ def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
         or _text(org.get("name"))
         or _first(tags, "application-name")
     )
+    meta.site_names = _clean_list([
+        *tags.get("og:site_name", []), _text(publisher) or "", _text(org.get("name")) or "",
+        *tags.get("application-name", []), *tags.get("apple-mobile-web-app-title", []),
+    ], limit=10)
 
 
 def _norm(text: str | None) -> str | None:

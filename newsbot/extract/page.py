@@ -45,7 +45,14 @@ from newsbot.extract.furniture import (
     furniture,
     placed_as_standfirst,
 )
-from newsbot.extract.guard import ExtractionError, LoadedPage, load_page, no_text_reason
+from newsbot.extract.guard import (
+    ExtractionError,
+    LoadedPage,
+    has_visible_text,
+    load_page,
+    no_text_reason,
+)
+from newsbot.extract.listing import listing_reason
 from newsbot.extract.metadata import PageMetadata, is_article, non_article_kind, read_metadata
 from newsbot.extract.profiles import Profile, ProfileVersion, profile_for
 from newsbot.extract.related import (
@@ -58,6 +65,7 @@ from newsbot.extract.related import (
     remove_elements,
 )
 from newsbot.extract.selectors import select
+from newsbot.extract.titles import strip_site_name
 from newsbot.extract.vocab import (
     is_account_name,
     is_desk,
@@ -66,7 +74,7 @@ from newsbot.extract.vocab import (
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.text import clean_line, compare_key
-from newsbot.urls import absolute_url
+from newsbot.urls import absolute_url, host_of
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +82,6 @@ log = logging.getLogger(__name__)
 MAX_DATE_ELEMENTS = 12
 #: A page that is not marked as an article needs at least this much body text.
 MIN_UNMARKED_BODY_CHARS = 200
-_TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " : ", " » ", " ।")
 
 
 @dataclass
@@ -105,18 +112,39 @@ class PageContext:
         return self.outlet.timezone if self.outlet and self.outlet.timezone else "Asia/Dhaka"
 
 
+def own_url(root: lxml.html.HtmlElement) -> str:
+    """The URL a page gives for itself (absolute ``rel=canonical``, else ``og:url``), or ''."""
+    head = root.find("head")
+    scope = head if head is not None else root
+    for href in (*scope.xpath(".//link[@rel='canonical']/@href"),
+                 *scope.xpath(".//meta[@property='og:url']/@content")):
+        found = absolute_url("", href) if href and href.strip() else None
+        if found:
+            return found
+    return ""
+
+
 def build_context(
     html: str | bytes,
-    url: str,
+    url: str | None = None,
     encoding: str | None = None,
     profiles: Mapping[str, Profile] | None = None,
 ) -> PageContext:
     """Guard, parse once, find the outlet, profile version and metadata of a page.
 
+    Without ``url`` the page's own canonical URL or ``og:url`` stands in for it, and the outlet
+    is found from that URL, else from the site name the page gives (else None).
     ``profiles`` (outlet id -> profile) replaces the bundled profiles (tests, tools)."""
-    loaded = load_page(html, url, encoding)
-    sel = Selector(root=loaded.root, type="html", base_url=url)
-    outlet = load_registry().by_url(url)
+    loaded = load_page(html, url or "", encoding)
+    given = bool(url)
+    if not url:
+        url = loaded.url = own_url(loaded.root)
+    sel = Selector(root=loaded.root, type="html", base_url=url or None)
+    registry = load_registry()
+    outlet = registry.by_url(url) if url else None
+    meta = read_metadata(sel, url)
+    if outlet is None and not given and meta.site_name:
+        outlet = registry.by_name(meta.site_name)
     if outlet is None:
         profile = None
     elif profiles is not None:
@@ -124,7 +152,6 @@ def build_context(
     else:
         profile = profile_for(outlet.id)
     version = profile.version_for(sel) if profile else None
-    meta = read_metadata(sel, url)
     ctx = PageContext(url, loaded, sel, outlet, profile, version, meta, DocOrder(loaded.root))
     if profile is not None and version is None:
         ctx.misses.append("detect")
@@ -183,6 +210,8 @@ class GenericExtractor:
         if not (href and href.strip()):
             href = self.ctx.sel.xpath("//meta[@property='og:url'][@content][1]/@content").get()
         target = absolute_url(self.ctx.url, href) if href and href.strip() else None
+        if not self.ctx.url:  # a page without URL that gives none itself
+            return "", None
         return judge(self.ctx.url, target)
 
     def title(self) -> str:
@@ -195,19 +224,14 @@ class GenericExtractor:
         return self._strip_site(title)
 
     def _strip_site(self, title: str) -> str:
-        names = {compare_key(n) for n in self._site_names() if n}
-        for sep in _TITLE_SEPARATORS:
-            if sep in title:
-                head, _, tail = title.rpartition(sep)
-                if head and compare_key(tail) in names:
-                    return head.strip()
-                first, _, rest = title.partition(sep)
-                if rest and compare_key(first) in names:
-                    return rest.strip()
-        return title
+        """The title without the site's name before or after it (:mod:`.titles`)."""
+        h1 = self.ctx.cache.get("h1")
+        if h1 is None:
+            h1 = self.ctx.cache["h1"] = _first(_texts(self.ctx.sel, "(//h1)[1]"))
+        return strip_site_name(title, self._site_names(), host_of(self.ctx.url), h1)
 
     def _site_names(self) -> list[str]:
-        names = [self.ctx.meta.site_name or ""]
+        names = [self.ctx.meta.site_name or "", *self.ctx.meta.site_names]
         if self.ctx.outlet:
             names += [self.ctx.outlet.name_bn, self.ctx.outlet.name_en]
             names += [f.value for f in self.ctx.outlet.names]
@@ -351,6 +375,9 @@ class GenericExtractor:
                 text = element_text(cap)
                 if text:
                     return text, next((s for s in srcs if s), "")
+        html = self.ctx.loaded.html
+        if "aption" not in html and "APTION" not in html:  # no class can name a caption
+            return "", ""
         for img in self.ctx.root.iter("img"):
             if image_url and not _same_image(img.get("src") or "", image_url):
                 continue
@@ -419,8 +446,10 @@ class GenericExtractor:
         """Every field; raises :class:`ExtractionError` when the page holds no article text.
 
         ``text_only`` skips the fields that do not shape the body (dates, tags, canonical URL,
-        related-link outlets); the section is read either way, as body lines that repeat it
-        are dropped, so the body is the same either way."""
+        related-link outlets) and the verdict on whether the page is an article at all
+        (:meth:`judge`): it asks for a page's main text, whatever the page is. The section is
+        read either way, as body lines that repeat it are dropped, so the body is the same
+        either way."""
         ctx = self.ctx
         title = self.title()
         image = self.image()
@@ -451,17 +480,10 @@ class GenericExtractor:
         body = [p for p in body if not mostly_links(p, link_keys)]
         if body and self.is_standfirst(body[0]):
             body = body[1:]
+        if not text_only:
+            self.judge(body)
         if not body:
             raise ExtractionError(no_text_reason(ctx.loaded), ctx.url)
-        kind = non_article_kind(ctx.meta) if ctx.version is None else None
-        if kind:
-            raise ExtractionError("not_article", f"{ctx.url}: the page says it is {kind!r}")
-        if (
-            not is_article(ctx.meta)
-            and ctx.version is None
-            and sum(len(p) for p in body) < MIN_UNMARKED_BODY_CHARS
-        ):
-            raise ExtractionError("no_article_text", f"{ctx.url}: too little text")
         return Article(
             url=ctx.url,
             canonical_url=canonical,
@@ -480,6 +502,32 @@ class GenericExtractor:
             related_links=[] if text_only else related.as_dicts(),
             fetched_at=fetched_at or _now_utc(),
         )
+
+
+    def judge(self, body: list[str]) -> None:
+        """Raise ``not_article`` or ``no_article_text`` when the page, whose body text is
+        ``body``, is not an article: it says it is something else, it is not marked as an
+        article and holds too little text, or it shows what listings show (many teaser
+        headlines, no article text block: :mod:`.listing`) whatever it says. A page a profile
+        version detects is an article."""
+        ctx = self.ctx
+        if ctx.version is not None:
+            return
+        chars = sum(len(p) for p in body)
+        # a page without body text is a listing only where it claims to be an article; else
+        # the caller says why it holds no text
+        if (body or is_article(ctx.meta)) and has_visible_text(ctx.root):
+            title = ctx.meta.title or _first(ctx.sel.xpath("//title//text()").getall())
+            listing = listing_reason(ctx.root, chars, f"{title} {self.title()}")
+            if listing:
+                raise ExtractionError("not_article", f"{ctx.url}: a listing ({listing})")
+        if not body:
+            return
+        kind = non_article_kind(ctx.meta)
+        if kind:
+            raise ExtractionError("not_article", f"{ctx.url}: the page says it is {kind!r}")
+        if not is_article(ctx.meta) and chars < MIN_UNMARKED_BODY_CHARS:
+            raise ExtractionError("no_article_text", f"{ctx.url}: too little text")
 
 
 class ProfileExtractor(GenericExtractor):
@@ -571,7 +619,7 @@ def extractor_for(ctx: PageContext) -> GenericExtractor:
 
 def extract_page(
     html: str | bytes,
-    url: str,
+    url: str | None = None,
     encoding: str | None = None,
     fetched_at: str | None = None,
     text_only: bool = False,
