@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench-extract bench-pipelines deliver clean-state
+.PHONY: demo test lint bench-extract bench-pipelines bench-crawl deliver clean-state
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ deliver: $(VENV)/.runtime-installed
 # Forget what earlier runs delivered and learned (state, learned templates); feeds stay.
 clean-state:
 	rm -rf .newsbot
+
+# Crawl throughput, re-run cost (and, with BENCH_CRAWL_ARGS=--memory, peak RSS at 5k/50k pages).
+bench-crawl: $(VENV)/.test-installed
+	$(BIN)/python -m bench.bench_crawl $(BENCH_CRAWL_ARGS)

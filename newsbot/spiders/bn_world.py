@@ -8,6 +8,7 @@ RSS/Atom feeds and news sitemaps yield article requests; article responses go to
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -36,6 +37,8 @@ from newsbot.urls import canonicalize_url
 # Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
 LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
 SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
+#: Stats key: seconds spent extracting articles in the crawl process.
+EXTRACT_TIME_STAT = "newsbot/time/extract"
 # A start URL that names a feed or sitemap (its last path segment), else it is a listing.
 _XML_HINT = re.compile(r"/(rss|feed|atom|sitemap)([-_.][^/]*)?/?$|\.xml$", re.I)
 
@@ -200,11 +203,14 @@ class BnWorldSpider(scrapy.Spider):
 
     def parse_article(self, response: TextResponse) -> Iterator[Any]:
         """An article page: extract it, emit it once per canonical URL, follow related links."""
+        started = time.perf_counter()
         try:
             article = extract_article(response)
         except ExtractionError as exc:
             self.drop(response, exc.reason, str(exc))
             return
+        finally:
+            self.crawler.stats.inc_value(EXTRACT_TIME_STAT, time.perf_counter() - started)
         if article.canonical_url in self._emitted:
             self.drop(response, "duplicate_url", article.canonical_url)
             return

@@ -1,0 +1,13 @@
+"""Settings of ``scrapy crawl bn_world`` in the crawl benchmark: newsbot's own settings with
+the benchmark's instruments (:mod:`bench.crawlprobe`) added. Politeness is switched off on
+the command line by the benchmark, explicitly."""
+
+from newsbot.settings import *  # noqa: F403
+from newsbot.settings import EXTENSIONS as _EXTENSIONS
+
+EXTENSIONS = {
+    **{k: v for k, v in _EXTENSIONS.items() if k != "newsbot.delivery.exporter.DeliveryFeedExporter"},
+    "bench.crawlprobe.TimedFeedExporter": 0,
+    "bench.crawlprobe.CrawlProbe": 900,
+}
+ITEM_PROCESSOR = "bench.crawlprobe.TimedPipelineManager"
