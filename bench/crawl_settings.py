@@ -5,8 +5,9 @@ the command line by the benchmark, explicitly."""
 from newsbot.settings import *  # noqa: F403
 from newsbot.settings import EXTENSIONS as _EXTENSIONS
 
+_EXPORTER = "newsbot.delivery.exporter.DeliveryFeedExporter"
 EXTENSIONS = {
-    **{k: v for k, v in _EXTENSIONS.items() if k != "newsbot.delivery.exporter.DeliveryFeedExporter"},
+    **{k: v for k, v in _EXTENSIONS.items() if k != _EXPORTER},
     "bench.crawlprobe.TimedFeedExporter": 0,
     "bench.crawlprobe.CrawlProbe": 900,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Request, Response
@@ -20,7 +20,7 @@ class BenchSpider(scrapy.Spider):
     """Fetch every article of a sitemap; optionally run trafilatura on it."""
 
     name = "bench"
-    custom_settings = {
+    custom_settings: ClassVar[dict[str, Any]] = {
         "DOWNLOAD_HANDLERS": {
             "http": "newsbot.sampleweb.handler.SampleWebDownloadHandler",
             "https": "newsbot.sampleweb.handler.SampleWebDownloadHandler",
@@ -51,6 +51,5 @@ class BenchSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> None:
         self.crawler.stats.inc_value("bench/articles")
-        if self.kind == "trafilatura":
-            if self._extract(response.text):
-                self.crawler.stats.inc_value("bench/extracted")
+        if self.kind == "trafilatura" and self._extract(response.text):
+            self.crawler.stats.inc_value("bench/extracted")

@@ -92,12 +92,13 @@ def _padding(site: Site, seed: int) -> str:
         for k in range(6)
     )
     footer = "\n".join(
-        f'<ul class="footer-links">'
+        '<ul class="footer-links">'
         + "".join(f'<li><a href="https://{host}/page/{k}-{j}">পাতা {j}</a></li>' for j in range(8))
         + "</ul>"
         for k in range(5)
     )
-    state = {"config": {"host": host, "build": f"{seed:08x}", "ads": [f"slot-{k}" for k in range(30)]},
+    config = {"host": host, "build": f"{seed:08x}", "ads": [f"slot-{k}" for k in range(30)]}
+    state = {"config": config,
              "menu": [{"id": k, "title": f"বিভাগ {k}", "url": f"/section/{k}"} for k in range(40)]}
     script = html.escape(json.dumps(state, ensure_ascii=False), False)
     return (
@@ -310,7 +311,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: BenchServer
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         """Answer GET."""
         target = self.path
         host = self.headers.get("Host", "")
@@ -328,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
         if body and status != 304:
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
 
 
