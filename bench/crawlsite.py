@@ -23,22 +23,19 @@ sentence, new ETag, new Last-Modified). ``hits`` counts answers by kind.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import json
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from newsbot import clock
 from newsbot.sampleweb.model import Article, SampleWeb, Site, load, stable_id
-from newsbot.sampleweb.render import (
-    render_article,
-    render_listing,
-)
+from newsbot.sampleweb.render import render_article, render_listing
+from newsbot.sampleweb.server import etag_of, not_modified
 
 PROFILED, UNPROFILED = "prothomalo", "samakal"
 OUTLETS = (PROFILED, UNPROFILED)
@@ -164,8 +161,7 @@ class BenchSite:
 
     def etag(self, outlet: str, i: int) -> str:
         """The strong ETag of the article's current version."""
-        blob = f"{self.seed}:{outlet}:{i}:{self._version(outlet, i)}".encode()
-        return '"' + hashlib.sha1(blob).hexdigest()[:20] + '"'
+        return etag_of(f"{self.seed}:{outlet}:{i}:{self._version(outlet, i)}".encode())
 
     def article(self, outlet: str, i: int) -> Article:
         """The sample-web article model of article ``i`` of ``outlet``."""
@@ -283,28 +279,12 @@ class BenchSite:
             "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
             "Cache-Control": "public, max-age=60",
         }
-        if _not_modified(headers, etag, modified):
+        if not_modified(headers, etag, modified):
             self.hits["article_304"] += 1
             return 304, validators, b""
         self.hits["article"] += 1
         return 200, {"Content-Type": "text/html; charset=utf-8", **validators}, \
             self.render(outlet, i)
-
-
-def _not_modified(headers: dict[str, str], etag: str, modified: datetime) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
-    inm = headers.get("if-none-match")
-    if inm is not None:
-        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
-        return "*" in tags or etag in tags
-    ims = headers.get("if-modified-since")
-    if ims:
-        try:
-            since = parsedate_to_datetime(ims)
-        except (TypeError, ValueError):
-            return False
-        return modified.replace(microsecond=0) <= since
-    return False
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -79,8 +79,13 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 NEWSBOT_STATE_PATH = ".newsbot/state.sqlite3"
 NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
 NEWSBOT_INCREMENTAL = True
-# Article pages already delivered are fetched again only while younger than this.
+# Article pages already delivered are fetched again only while younger than this,
 NEWSBOT_REFETCH_WINDOW_HOURS = 48
+# and then only when one of these points (hours after publication) passed since the last fetch
+# (empty: on every run inside the window),
+NEWSBOT_REFETCH_SCHEDULE_HOURS = [1, 6, 24, 48]
+# with If-None-Match / If-Modified-Since from the stored validators (304 = unchanged).
+NEWSBOT_CONDITIONAL_REQUESTS = True
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.refetch.RefetchMiddleware": 50,
 }

@@ -111,6 +111,12 @@ class ArticleState:
     delivered_at: datetime | None = None
     delivered_to: str | None = None
     pending: Version | None = None
+    #: When the article page was last fetched (answered with a body or with 304).
+    fetched_at: datetime | None = None
+    #: HTTP validators of the page and the fingerprint of the content they describe.
+    etag: str | None = None
+    last_modified: str | None = None
+    validated_fingerprint: str | None = None
 
     def latest(self) -> Version | None:
         """The newest version delivered or waiting in the spool (highest revision)."""
@@ -125,6 +131,22 @@ class ArticleState:
     def age_reference(self) -> datetime | None:
         """The time the article's age counts from: published time, else first seen."""
         return parse_time(self.published) or self.first_seen
+
+    def validators(self) -> dict[str, str]:
+        """Conditional-request headers (``If-None-Match``, ``If-Modified-Since``) for the page,
+        only when they describe the content that is delivered or spooled: a "304 Not Modified"
+        then means that content is still current. Empty when there is nothing safe to send."""
+        latest = self.latest()
+        if latest is None or not self.validated_fingerprint:
+            return {}
+        if latest.fingerprint != self.validated_fingerprint:
+            return {}
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 COVERAGE_FIELDS: tuple[str, ...] = ("title", "body", "published", "authors")
@@ -188,6 +210,25 @@ class StateStore(ABC):
     ) -> None:
         """Note that the article was seen now with ``fingerprint`` (first_seen kept)."""
 
+    def record_fetch(
+        self,
+        canonical_url: str,
+        *,
+        when: datetime | None = None,
+        fingerprint: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Note that the article page was fetched at ``when`` (its ``fetched_at``).
+
+        With ``fingerprint``: the page came with a body whose cleaned content has that
+        fingerprint, and ``etag``/``last_modified`` (its HTTP validators, None when absent)
+        describe it. Without: the page answered "304 Not Modified"; the validators kept stand.
+
+        The default does nothing: a backend that keeps no validators makes every refetch a full
+        fetch and every scheduled refetch count from ``last_seen``."""
+        return None
+
     @abstractmethod
     def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:
         """The records are in spool entry ``entry_id``, complete but not stored yet."""
@@ -243,7 +284,11 @@ CREATE TABLE IF NOT EXISTS articles (
     delivered_fingerprint TEXT,
     delivered_revision INTEGER,
     delivered_at TEXT,
-    delivered_to TEXT
+    delivered_to TEXT,
+    fetched_at TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    validated_fingerprint TEXT
 );
 CREATE TABLE IF NOT EXISTS aliases (
     url TEXT PRIMARY KEY,
@@ -277,6 +322,9 @@ CREATE TABLE IF NOT EXISTS outlet_runs (
 """
 
 
+#: Columns of ``articles`` added after the first schema (added to older state files at open).
+_ADDED_COLUMNS = ("fetched_at", "etag", "last_modified", "validated_fingerprint")
+
 #: Untripped outlet records of one spider's runs, ranked per outlet (1 = newest).
 _BASELINE = (
     "SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.outlet_id"
@@ -300,6 +348,10 @@ class SQLiteStateStore(StateStore):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(articles)")}
+            for column in _ADDED_COLUMNS:  # state files written before these columns existed
+                if column not in columns:
+                    self._db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
             self._db.commit()
 
     @classmethod
@@ -328,6 +380,10 @@ class SQLiteStateStore(StateStore):
             state.published = row["published"]
             state.first_seen = parse_time(row["first_seen"])
             state.last_seen = parse_time(row["last_seen"])
+            state.fetched_at = parse_time(row["fetched_at"])
+            state.etag = row["etag"]
+            state.last_modified = row["last_modified"]
+            state.validated_fingerprint = row["validated_fingerprint"]
             if row["delivered_fingerprint"] is not None:
                 state.delivered = Version(row["delivered_fingerprint"], row["delivered_revision"])
                 state.delivered_at = parse_time(row["delivered_at"])
@@ -374,6 +430,29 @@ class SQLiteStateStore(StateStore):
                 self._db.execute(
                     "INSERT OR REPLACE INTO aliases (url, canonical_url) VALUES (?, ?)",
                     (url, canonical_url),
+                )
+
+    def record_fetch(
+        self,
+        canonical_url: str,
+        *,
+        when: datetime | None = None,
+        fingerprint: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        now = _iso(when or clock.now())
+        with self._lock, self._db:
+            if fingerprint is None:
+                self._db.execute(
+                    "UPDATE articles SET fetched_at = ? WHERE canonical_url = ?",
+                    (now, canonical_url),
+                )
+            else:
+                self._db.execute(
+                    "UPDATE articles SET fetched_at = ?, etag = ?, last_modified = ?,"
+                    " validated_fingerprint = ? WHERE canonical_url = ?",
+                    (now, etag, last_modified, fingerprint, canonical_url),
                 )
 
     def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:

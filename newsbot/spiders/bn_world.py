@@ -161,6 +161,10 @@ class BnWorldSpider(scrapy.Spider):
 
     def _route(self, response: Response) -> Iterator[Any]:
         kind = response.meta.get("newsbot_kind", LISTING)
+        if response.status == 304:
+            # A conditional refetch (newsbot.middlewares.refetch): the delivered version stands.
+            self.drop(response, "unchanged", "304 Not Modified")
+            return
         if not isinstance(response, TextResponse):
             self.drop(response, "not_text")
             return
