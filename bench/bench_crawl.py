@@ -84,7 +84,11 @@ class Runner:
         data["exit"] = proc.returncode
         data["wall"] = wall
         data["hits"] = {k: v - before.get(k, 0) for k, v in self.site.hits.items()}
-        data["pages_s"] = data["hits"].get("article", 0) / data["duration"]
+        pages = data["hits"].get("article", 0)
+        data["pages_s"] = pages / data["duration"]
+        # CPU of the crawl process and of its worker processes, whole run including start-up
+        worker_cpu = data["stats"].get("newsbot/time/extract_worker", 0.0)
+        data["cpu_ms"] = 1000 * (data["cpu"] + worker_cpu) / max(1, pages)
         data["log"] = proc.stderr
         return data
 
@@ -142,34 +146,41 @@ def machine() -> str:
             f" load average {load[0]:.1f} at start (machine shared with other work)")
 
 
-def speed(runner: Runner, reps: int) -> bool:
+def speed(runner: Runner, reps: int, extra: tuple[str, ...] = ()) -> bool:
     """The interleaved throughput runs; prints the table, returns whether targets were met."""
     runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for rep in range(reps):
         for outlet in OUTLETS:
             for kind in ("bare", "trafilatura", "bn_world"):
-                run = (runner.bn_world((outlet,)) if kind == "bn_world"
+                run = (runner.bn_world((outlet,), extra=extra) if kind == "bn_world"
                        else runner.reference(kind, outlet))
                 if kind == "bn_world" and run["exit"] not in (0, 5):
                     print(run["log"][-3000:], file=sys.stderr)
                     raise RuntimeError(f"bn_world exited {run['exit']}")
                 runs.setdefault((outlet, kind), []).append(run)
                 print(f"  rep {rep + 1} {outlet:<10} {kind:<12} {run['pages_s']:7.1f} pages/s"
+                      f"  {run['cpu_ms']:6.1f} CPU ms/page"
                       f"  ({run['hits'].get('article', 0)} pages, {run['duration']:.1f} s,"
                       f" peak RSS {run['rss_mb']:.0f} MB)", flush=True)
     ok = True
     print()
+    print("pages/s (median of the interleaved runs) and their ratios; CPU ms per page (crawl")
+    print("process + extraction workers, median) as a figure less sensitive to a busy machine")
     print(f"{'outlet':<12}{'bare':>9}{'+trafil.':>10}{'bn_world':>10}{'bn/bare':>9}"
-          f"{'bn/traf':>9}   peak RSS MB (bare/traf/bn_world + workers)")
+          f"{'bn/traf':>9}   CPU ms/page (bare/traf/bn_world)   peak RSS MB")
     for outlet in OUTLETS:
         med = {k: _median(runs[(outlet, k)], "pages_s") for k in ("bare", "trafilatura",
                                                                   "bn_world")}
         rss = {k: _median(runs[(outlet, k)], "rss_mb") for k in med}
-        child = _median(runs[(outlet, "bn_world")], "children_rss_mb")
+        pooled = any(r["stats"].get("newsbot/time/extract_worker")
+                     for r in runs[(outlet, "bn_world")])
+        child = _median(runs[(outlet, "bn_world")], "children_rss_mb") if pooled else 0
+        cpu = {k: _median(runs[(outlet, k)], "cpu_ms") for k in med}
         r_bare, r_traf = med["bn_world"] / med["bare"], med["bn_world"] / med["trafilatura"]
         print(f"{outlet:<12}{med['bare']:9.1f}{med['trafilatura']:10.1f}{med['bn_world']:10.1f}"
-              f"{r_bare:8.2f}x{r_traf:8.2f}x   {rss['bare']:.0f}/{rss['trafilatura']:.0f}/"
-              f"{rss['bn_world']:.0f}+{child:.0f}")
+              f"{r_bare:8.2f}x{r_traf:8.2f}x   {cpu['bare']:5.1f}/{cpu['trafilatura']:5.1f}/"
+              f"{cpu['bn_world']:5.1f}{'':>15}{rss['bare']:.0f}/{rss['trafilatura']:.0f}/"
+              f"{rss['bn_world']:.0f}" + (f" + workers {child:.0f}" if child else ""))
         if outlet == PROFILED:
             met = r_bare >= 0.5
             print(f"  target bn_world >= 0.5x bare on the profiled outlet: "
@@ -262,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", action="store_true",
                         help="only the peak-RSS comparison at 5,000 and 50,000 pages")
     parser.add_argument("--no-rerun", action="store_true")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="run bn_world with NEWSBOT_EXTRACT_WORKERS=N (default: settings)")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-crawl-"))
@@ -278,7 +291,11 @@ def main(argv: list[str] | None = None) -> int:
         server = BenchServer(site)
         try:
             runner = Runner(site, server, tmp)
-            ok = speed(runner, args.reps)
+            extra = () if args.workers is None else (
+                "-s", f"NEWSBOT_EXTRACT_WORKERS={args.workers}")
+            if extra:
+                print(f"bn_world with {args.workers} extraction worker process(es)")
+            ok = speed(runner, args.reps, extra)
             if not args.no_rerun:
                 ok = rerun(runner) and ok
         finally:

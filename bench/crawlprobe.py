@@ -57,7 +57,11 @@ class CrawlProbe:
         now = time.perf_counter()
         stats = {k: v for k, v in self.crawler.stats.get_stats().items()
                  if isinstance(v, (int, float, str))}
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         data = {
+            "cpu": own.ru_utime + own.ru_stime,
+            "children_cpu": children.ru_utime + children.ru_stime,
             "duration": now - (self.opened or self.started),
             "startup": (self.opened or now) - self.started,
             "stats": stats,

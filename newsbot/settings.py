@@ -35,6 +35,14 @@ RETRY_TIMES = 2
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# Scrapy runs this many of a callback's outputs through the pipelines at once; newsbot's
+# callbacks yield at most one article and its pipelines are synchronous, and Scrapy starts this
+# many tasks for every callback's output (100 by default): 1 is faster and gives the same feed.
+CONCURRENT_ITEMS = 1
+# Worker processes that extract article pages (0: in the crawl process). Pays when extraction,
+# not the network, limits a crawl and a core is free (backfills, local mirrors).
+NEWSBOT_EXTRACT_WORKERS = 0
+
 # -- what to crawl ----------------------------------------------------------------------------
 # Outlet ids to crawl (empty: every outlet of the registry with status "listed").
 NEWSBOT_OUTLETS: list[str] = []
@@ -44,6 +52,9 @@ NEWSBOT_MAX_LISTING_PAGES = 3
 NEWSBOT_FOLLOW_RELATED = True
 # Dated news sitemaps are read for this many days back from today.
 NEWSBOT_SITEMAP_DAYS = 2
+# Article URLs from feeds and sitemaps wait in the spider (a string each) and go to the scheduler
+# while it holds fewer than this many requests: a sitemap of any size costs little memory.
+NEWSBOT_FRONTIER_BATCH = 256
 
 # -- cleaning ---------------------------------------------------------------------------------
 # The cleaning pipelines (newsbot.cleaning.CLEANING_PIPELINES), then the incremental filter.

@@ -34,6 +34,7 @@ from newsbot.drops import Drop
 from newsbot.middlewares.refetch import FetchValidators
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.state import StateStore, fingerprint, open_store, store_for_crawler
+from newsbot.urls import SeenSet
 
 
 class IncrementalPipeline(CountingPipeline):
@@ -52,7 +53,7 @@ class IncrementalPipeline(CountingPipeline):
         self.enabled = self.settings.getbool("NEWSBOT_INCREMENTAL", True)
         self._store = store
         self.validators = validators
-        self._emitted: set[str] = set()
+        self._emitted = SeenSet()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalPipeline:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
 from newsbot import clock
@@ -29,16 +33,19 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
+from newsbot.extract.pool import ExtractionPool
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
-from newsbot.urls import canonicalize_url
+from newsbot.urls import SeenSet, canonicalize_url
 
 # Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
 LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
 SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
 #: Stats key: seconds spent extracting articles in the crawl process.
 EXTRACT_TIME_STAT = "newsbot/time/extract"
+#: Stats key: CPU seconds the extraction worker processes spent (NEWSBOT_EXTRACT_WORKERS).
+WORKER_TIME_STAT = "newsbot/time/extract_worker"
 # A start URL that names a feed or sitemap (its last path segment), else it is a listing.
 _XML_HINT = re.compile(r"/(rss|feed|atom|sitemap)([-_.][^/]*)?/?$|\.xml$", re.I)
 
@@ -73,7 +80,9 @@ class BnWorldSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self._outlet_arg = _split_arg(outlets)
         self._start_url_arg = _split_arg(start_urls)
-        self._emitted: set[str] = set()
+        self._emitted = SeenSet()
+        # Article URLs from feeds and sitemaps not handed to the scheduler yet (see _top_up).
+        self._frontier: deque[str] = deque()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -115,12 +124,35 @@ class BnWorldSpider(scrapy.Spider):
         self.max_listing_pages = settings.getint("NEWSBOT_MAX_LISTING_PAGES", 3)
         self.follow_related = settings.getbool("NEWSBOT_FOLLOW_RELATED", True)
         self.sitemap_days = settings.getint("NEWSBOT_SITEMAP_DAYS", 2)
+        self.extract_workers = max(0, settings.getint("NEWSBOT_EXTRACT_WORKERS", 0))
+        self.frontier_batch = max(1, settings.getint("NEWSBOT_FRONTIER_BATCH", 256))
+        self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
+        self.pool: ExtractionPool | None = None
+        self.crawler.signals.connect(self._close_pool, signal=signals.spider_closed)
+
+    def _open_pool(self) -> None:
+        if self.extract_workers and self.pool is None:
+            if not is_asyncio_available():
+                self.logger.warning("NEWSBOT_EXTRACT_WORKERS needs the asyncio reactor; "
+                                    "extracting in the crawl process")
+                self.extract_workers = 0
+                return
+            self.pool = ExtractionPool(self.extract_workers)
+            self.pool.warm_up()
+            self.logger.info("Extracting in %d worker process(es)", self.extract_workers)
+
+    def _close_pool(self) -> None:
+        if self.pool is not None:
+            self.crawler.stats.set_value(WORKER_TIME_STAT, round(self.pool.cpu_seconds, 3))
+            self.pool.close()
+            self.pool = None
 
     # -- start -------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         """Start points: ``-a start_urls`` if given, else each selected outlet's listing, feeds
         and news sitemaps (dated sitemaps for the last ``NEWSBOT_SITEMAP_DAYS`` days)."""
+        self._open_pool()
         for url, kind in self._start_points():
             yield self._request(url, kind, hops=0)
 
@@ -139,9 +171,10 @@ class BnWorldSpider(scrapy.Spider):
     def _request(self, url: str, kind: str, hops: int, page: int = 1) -> Request:
         if kind == ARTICLE:
             url = canonicalize_url(url)
+        pooled = kind == ARTICLE and self.extract_workers > 0
         return Request(
             url,
-            callback=self.parse,
+            callback=self.parse_pooled if pooled else self.parse,
             errback=self.on_error,
             meta={"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page},
         )
@@ -158,6 +191,7 @@ class BnWorldSpider(scrapy.Spider):
         except Exception as exc:
             self.logger.exception("Could not read %s", response.url)
             self.drop(response, "parse_error", f"{type(exc).__name__}: {exc}")
+        yield from self._top_up()
 
     def _route(self, response: Response) -> Iterator[Any]:
         kind = response.meta.get("newsbot_kind", LISTING)
@@ -186,9 +220,33 @@ class BnWorldSpider(scrapy.Spider):
         for url in child_sitemaps:
             if self._outlet_of(url):
                 yield self._request(url, SITEMAP, hops=0)
-        for url in entries:
-            if self._outlet_of(url):
-                yield self._request(url, ARTICLE, hops=0)
+        self._frontier.extend(url for url in entries if self._outlet_of(url))
+        yield from self._top_up()
+
+    # -- the frontier: sitemaps paged into the scheduler ----------------------------------------
+
+    def _queued(self) -> int:
+        stats = self.crawler.stats
+        return int(stats.get_value("scheduler/enqueued", 0) or 0) - int(
+            stats.get_value("scheduler/dequeued", 0) or 0
+        )
+
+    def _top_up(self) -> Iterator[Request]:
+        """Article requests from the frontier while the scheduler holds fewer than
+        ``NEWSBOT_FRONTIER_BATCH`` requests: a sitemap of any size costs a string per URL
+        until its turn comes, not a queued request."""
+        room = self.frontier_batch - self._queued()
+        while self._frontier and room > 0:
+            yield self._request(self._frontier.popleft(), ARTICLE, hops=0)
+            room -= 1
+
+    def _on_idle(self) -> None:
+        """Nothing left to fetch: schedule the next page of the frontier, if any."""
+        if not self._frontier:
+            return
+        for request in self._top_up():
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def parse_listing(self, response: TextResponse) -> Iterator[Request]:
         """A section listing: its article links, and the next page up to the set bound."""
@@ -215,6 +273,41 @@ class BnWorldSpider(scrapy.Spider):
             return
         finally:
             self.crawler.stats.inc_value(EXTRACT_TIME_STAT, time.perf_counter() - started)
+        yield from self._emit(response, article)
+
+    async def parse_pooled(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """The callback of article requests when extraction runs in worker processes
+        (``NEWSBOT_EXTRACT_WORKERS``): the page goes to the pool, the rest as in :meth:`parse`."""
+        if (
+            self.pool is None
+            or response.status == 304
+            or not isinstance(response, TextResponse)
+            or response.meta.get("newsbot_kind") != ARTICLE
+            or is_xml_response(response)
+        ):
+            for output in self.parse(response):
+                yield output
+            return
+        try:
+            try:
+                article = await self.pool.extract(
+                    bytes(response.body), response.url, response.encoding,
+                    clock.now().isoformat(),
+                )
+            except ExtractionError as exc:
+                self.drop(response, exc.reason, str(exc))
+                return
+            for output in self._emit(response, article):
+                yield output
+        except Exception as exc:
+            self.logger.exception("Could not read %s", response.url)
+            self.drop(response, "parse_error", f"{type(exc).__name__}: {exc}")
+        for request in self._top_up():
+            yield request
+
+    def _emit(self, response: TextResponse, article: Article) -> Iterator[Any]:
+        """The extracted article once per canonical URL of a crawled outlet, then the requests
+        for its related links."""
         if article.canonical_url in self._emitted:
             self.drop(response, "duplicate_url", article.canonical_url)
             return
