@@ -1,15 +1,7 @@
-"""Measuring instruments for the crawl benchmark, loaded only by ``bench.crawl_settings``.
-
-* :class:`CrawlProbe` (an extension) writes, when the engine stops, a JSON file (path in the
-  environment variable ``NEWSBOT_BENCH_OUT``) with the crawl's duration (spider opened to engine
-  stopped), its stats, and the peak RSS of the process and of its child processes.
-* :class:`TimedPipelineManager` (``ITEM_PROCESSOR``) times every item pipeline's
-  ``process_item``: the incremental pipeline counts as "state", the others as "pipelines".
-* :class:`TimedFeedExporter` times the feed exporter's per-item work and its closing (sealing
-  and delivery) as "feed".
-
-Times are added to the stats as ``bench/time/<stage>`` (seconds).
-"""
+"""The crawl benchmark's probe (an extension, light enough for the reference spiders): writes,
+when the engine stops, a JSON file (path in the environment variable ``NEWSBOT_BENCH_OUT``) with
+the crawl's duration (spider opened to engine stopped), its stats, its CPU time and the peak RSS
+of the process and of its child processes."""
 
 from __future__ import annotations
 
@@ -21,15 +13,6 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.pipelines import ItemPipelineManager
-
-from newsbot.delivery.exporter import DeliveryFeedExporter
-
-STATE_PIPELINES = ("IncrementalPipeline",)
-
-
-def _add(crawler: Crawler, stage: str, seconds: float) -> None:
-    crawler.stats.inc_value(f"bench/time/{stage}", seconds)
 
 
 class CrawlProbe:
@@ -72,40 +55,3 @@ class CrawlProbe:
             json.dump(data, fh)
 
 
-class TimedPipelineManager(ItemPipelineManager):
-    """Scrapy's pipeline manager, timing each pipeline's ``process_item``."""
-
-    def _add_middleware(self, mw: Any) -> None:
-        super()._add_middleware(mw)
-        if not hasattr(mw, "process_item"):
-            return
-        stage = "state" if type(mw).__name__ in STATE_PIPELINES else "pipelines"
-        original = self.methods["process_item"].pop()
-        crawler = self.crawler
-
-        def timed(item: Any, *args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return original(item, *args, **kwargs)
-            finally:
-                _add(crawler, stage, time.perf_counter() - t0)
-
-        self.methods["process_item"].append(timed)
-
-
-class TimedFeedExporter(DeliveryFeedExporter):
-    """The delivery feed exporter, timing per-item export and the closing of the feeds."""
-
-    def item_scraped(self, item: Any, spider: Any) -> None:
-        t0 = time.perf_counter()
-        try:
-            super().item_scraped(item, spider)
-        finally:
-            _add(self.crawler, "feed", time.perf_counter() - t0)
-
-    async def close_spider(self, spider: Any) -> None:
-        t0 = time.perf_counter()
-        try:
-            await super().close_spider(spider)
-        finally:
-            _add(self.crawler, "feed", time.perf_counter() - t0)
