@@ -86,7 +86,7 @@ class Runner:
         data["hits"] = {k: v - before.get(k, 0) for k, v in self.site.hits.items()}
         pages = data["hits"].get("article", 0)
         data["pages_s"] = pages / data["duration"]
-        # CPU of the crawl process and of its worker processes, whole run including start-up
+        # CPU of the crawl process (from spider open on) and of its extraction workers
         worker_cpu = data["stats"].get("newsbot/time/extract_worker", 0.0)
         data["cpu_ms"] = 1000 * (data["cpu"] + worker_cpu) / max(1, pages)
         data["log"] = proc.stderr
@@ -165,7 +165,8 @@ def speed(runner: Runner, reps: int, extra: tuple[str, ...] = ()) -> bool:
     ok = True
     print()
     print("pages/s (median of the interleaved runs) and their ratios; CPU ms per page (crawl")
-    print("process + extraction workers, median) as a figure less sensitive to a busy machine")
+    print("process from spider open + extraction workers, median): a figure less sensitive to")
+    print("a busy machine than pages/s")
     print(f"{'outlet':<12}{'bare':>9}{'+trafil.':>10}{'bn_world':>10}{'bn/bare':>9}"
           f"{'bn/traf':>9}   CPU ms/page (bare/traf/bn_world)   peak RSS MB")
     for outlet in OUTLETS:

@@ -27,6 +27,9 @@ from newsbot.extract.api import extract_html
 from newsbot.extract.guard import ExtractionError
 from newsbot.items import Article
 
+#: Stats key: the largest peak RSS (MB) of the worker processes, set when the pool closes.
+WORKER_RSS_STAT = "newsbot/extract_workers/peak_rss_mb"
+
 #: What a worker returns: ("ok", article, cpu seconds) or ("drop", reason, detail, cpu seconds).
 Outcome = tuple[Any, ...]
 
@@ -36,6 +39,22 @@ def _warm_up() -> int:
     with contextlib.suppress(ExtractionError):
         extract_html("<html><body><p>-</p></body></html>", "https://example.invalid/")
     return os.getpid()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MB (``VmHWM``; 0.0 where /proc is missing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _worker_peak() -> tuple[int, float]:
+    return os.getpid(), peak_rss_mb()
 
 
 def extract_outcome(body: bytes, url: str, encoding: str | None, fetched_at: str) -> Outcome:
@@ -79,6 +98,12 @@ class ExtractionPool:
         if outcome[0] == "drop":
             raise ExtractionError(outcome[1], outcome[2])
         return outcome[1]
+
+    def peak_rss_mb(self) -> float:
+        """The largest peak RSS (MB) among the workers (asked of each, as far as they answer)."""
+        futures = [self._executor.submit(_worker_peak) for _ in range(self.workers * 4)]
+        peaks = dict(f.result() for f in futures)
+        return max(peaks.values(), default=0.0)
 
     def close(self) -> None:
         """Stop the workers."""

@@ -33,7 +33,7 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
-from newsbot.extract.pool import ExtractionPool
+from newsbot.extract.pool import WORKER_RSS_STAT, ExtractionPool
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
@@ -143,7 +143,9 @@ class BnWorldSpider(scrapy.Spider):
 
     def _close_pool(self) -> None:
         if self.pool is not None:
-            self.crawler.stats.set_value(WORKER_TIME_STAT, round(self.pool.cpu_seconds, 3))
+            stats = self.crawler.stats
+            stats.set_value(WORKER_TIME_STAT, round(self.pool.cpu_seconds, 3))
+            stats.set_value(WORKER_RSS_STAT, round(self.pool.peak_rss_mb(), 1))
             self.pool.close()
             self.pool = None
 
