@@ -222,8 +222,8 @@ class BnWorldSpider(scrapy.Spider):
         for url in child_sitemaps:
             if self._outlet_of(url):
                 yield self._request(url, SITEMAP, hops=0)
+        # Into the frontier: parse() hands them to the scheduler a page at a time.
         self._frontier.extend(url for url in entries if self._outlet_of(url))
-        yield from self._top_up()
 
     # -- the frontier: sitemaps paged into the scheduler ----------------------------------------
 
