@@ -272,7 +272,7 @@ def memory(tmp: Path, sizes: tuple[int, int] = (5_000, 50_000)) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Command line; exit 1 when a target is not met."""
     parser = argparse.ArgumentParser(prog="python -m bench.bench_crawl")
-    parser.add_argument("--pages", type=int, default=3000, help="article pages per outlet")
+    parser.add_argument("--pages", type=int, default=2000, help="article pages per outlet")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--memory", action="store_true",
                         help="only the peak-RSS comparison at 5,000 and 50,000 pages")
