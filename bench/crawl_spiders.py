@@ -1,7 +1,8 @@
 """The reference spiders of the crawl benchmark (``scrapy runspider``).
 
-Both read the outlet's news sitemap and fetch every article it lists, through the same download
-handler as ``bn_world`` (``NEWSBOT_SAMPLE_WEB``); ``bare`` does nothing with a page,
+Both read the outlet's sitemap index and news sitemaps and fetch every article they list,
+through the same download handler as ``bn_world`` (``NEWSBOT_SAMPLE_WEB``); ``bare`` does
+nothing with a page,
 ``trafilatura`` calls ``trafilatura.extract`` on it. ``-a kind=bare|trafilatura -a
 sitemap=URL``.
 """
@@ -46,6 +47,8 @@ class BenchSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         response.selector.remove_namespaces()
+        for url in response.xpath("//sitemap/loc/text()").getall():
+            yield Request(url.strip(), callback=self.parse_sitemap)
         for url in response.xpath("//url/loc/text()").getall():
             yield Request(url.strip(), callback=self.parse_article)
 

@@ -8,11 +8,12 @@
   "redesigned" templates (no JSON-LD, no OpenGraph), so only the generic extractor can read it.
 
 Each outlet has ``robots.txt``, a world-section listing (``/world?page=N``, 20 links a page),
-and ONE news sitemap listing all its articles (``/bench/news-sitemap.xml``). Article bodies are
-drawn from the sample web's Bengali paragraphs plus a sentence of their own; every page carries
-related blocks, a trending list, the outlet's promo (template) line, navigation and a large
-inline script, like a real news page. Published times are spread over the last
-``max_age_hours`` (default 40 h, inside the refetch window).
+and a sitemap index (``/bench/news-sitemap.xml``) of news sitemaps of 1,000 articles each.
+Article bodies are drawn from the sample web's Bengali paragraphs plus a sentence of their own;
+every page carries related blocks, a trending list, the outlet's promo (template) line, a mega
+menu, card grids, ad slots, footer link lists and an inline script, like a real news page.
+Published times are spread over the last ``max_age_hours`` (default 40 h, inside the refetch
+window).
 
 Conditional requests are answered like a CDN: every article has an ``ETag`` and a
 ``Last-Modified``; ``If-None-Match`` (or, without it, ``If-Modified-Since``) that still matches
@@ -25,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import re
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -40,6 +42,7 @@ from newsbot.sampleweb.server import etag_of, not_modified
 PROFILED, UNPROFILED = "prothomalo", "samakal"
 OUTLETS = (PROFILED, UNPROFILED)
 SITEMAP_PATH = "/bench/news-sitemap.xml"
+PER_SITEMAP = 1000
 PER_LISTING = 20
 TARGET_BYTES = 60_000
 _HOSTS = {PROFILED: "www.prothomalo.com", UNPROFILED: "www.samakal.com"}
@@ -208,14 +211,25 @@ class BenchSite:
 
     # -- other pages -------------------------------------------------------------------------
 
-    def sitemap(self, outlet: str) -> bytes:
-        """One Google News sitemap listing every article of ``outlet``."""
+    def sitemap_index(self, outlet: str) -> bytes:
+        """The sitemap index at :data:`SITEMAP_PATH`: one news sitemap per 1,000 articles."""
+        host = _HOSTS[outlet]
+        parts = "".join(
+            f"<sitemap><loc>https://{host}/bench/news-sitemap-{k}.xml</loc></sitemap>\n"
+            for k in range(-(-self.n // PER_SITEMAP))
+        )
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.'
+                f'sitemaps.org/schemas/sitemap/0.9">\n{parts}</sitemapindex>\n').encode()
+
+    def sitemap(self, outlet: str, part: int = 0) -> bytes:
+        """News sitemap ``part`` of ``outlet``: articles ``1000 * part`` to ``1000 * part + 999``
+        (Google News sitemaps hold at most 1,000 URLs)."""
         name = html.escape(self.web.sites[outlet].name_bn)
         out = [
             '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
             'schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
         ]
-        for i in range(self.n):
+        for i in range(part * PER_SITEMAP, min(self.n, (part + 1) * PER_SITEMAP)):
             out.append(
                 f"<url><loc>{self.url(outlet, i)}</loc><news:news><news:publication>"
                 f"<news:name>{name}</news:name><news:language>bn</news:language>"
@@ -262,9 +276,14 @@ class BenchSite:
             self.hits["robots"] += 1
             body = f"User-agent: *\nDisallow: /search\n\nSitemap: https://{host}{SITEMAP_PATH}\n"
             return 200, {"Content-Type": "text/plain; charset=utf-8"}, body.encode()
+        xml = {"Content-Type": "application/xml; charset=utf-8"}
         if path == SITEMAP_PATH:
             self.hits["sitemap"] += 1
-            return 200, {"Content-Type": "application/xml; charset=utf-8"}, self.sitemap(outlet)
+            return 200, xml, self.sitemap_index(outlet)
+        part = re.fullmatch(r"/bench/news-sitemap-(\d+)\.xml", path)
+        if part:
+            self.hits["sitemap"] += 1
+            return 200, xml, self.sitemap(outlet, int(part.group(1)))
         if path.rstrip("/") == "/world":
             self.hits["listing"] += 1
             page = int((parse_qs(parts.query).get("page") or ["1"])[0] or 1)
