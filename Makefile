@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench-extract bench-pipelines bench-crawl deliver clean-state
+.PHONY: demo test lint bench-extract bench-pipelines bench-language bench-crawl deliver clean-state
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench-extract: $(VENV)/.test-installed
 
 bench-pipelines: $(VENV)/.runtime-installed
 	$(BIN)/python -m bench.bench_pipelines
+
+bench-language: $(VENV)/.runtime-installed
+	$(BIN)/python -m bench.bench_language
 
 deliver: $(VENV)/.runtime-installed
 	$(BIN)/python -m newsbot deliver

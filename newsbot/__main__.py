@@ -4,6 +4,7 @@
   clean FILE                    clean a plain-text or HTML page and print the record
   deliver                       upload spooled feeds that an earlier run could not deliver
   demo                          serve the bundled sample web and crawl it (``make demo``)
+  report [-o report.html]       write the run report: one HTML page from state and summaries
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ COMMANDS = {
     "clean": "newsbot.cleaning:main",
     "deliver": "newsbot.delivery.cli:main",
     "demo": "newsbot.demo:main",
+    "report": "newsbot.report.cli:main",
 }
 
 

@@ -26,8 +26,8 @@ from typing import Any
 from newsbot.fileio import write_atomic
 from newsbot.text import (
     SENTENCE_END,
-    ZERO_WIDTH,
     compare_key,
+    fold,
     line_key,
     nfc,
     split_sentences,
@@ -49,17 +49,16 @@ LINE_KINDS = frozenset({"prompt", "share", "comment", "promo", "caption", "attri
 KINDS = HEADING_KINDS | LINE_KINDS | {DESK}
 OUTLET_PLACEHOLDER = "{outlet}"
 _QUOTES = "'\"‘’“”«»"
-_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 # "প্রকাশ : …", "ছবিঃ …": a colon with space on either side (or the visarga typed as one) is
 # written ": "; a colon inside a word or a time ("০৯:১৫") stays as it is.
 _COLON_RE = re.compile(r"\s*:(?=\s|$)\s*|\s+:\s*|\s*ঃ(?=\s|$)\s*")
 _CLOSERS = "'\"’”)]»"
 
 def loose(text: str) -> str:
-    """The form rules match against: NFC, collapsed spacing, case-folded, no zero-width
-    characters, and a spaced colon (or "ঃ" used as one) written as ": "."""
-    text = _ZERO_WIDTH_RE.sub("", " ".join(nfc(text).split()).casefold())
-    return _COLON_RE.sub(": ", text).strip()
+    """The form rules match against: ``newsbot.text.fold`` (NFC, case-folded, no zero-width
+    characters, visarga-colon and spelling variants equated) with collapsed spacing, and a
+    spaced colon written as ": "."""
+    return _COLON_RE.sub(": ", " ".join(fold(text).split())).strip()
 
 
 def word_count(text: str) -> int:
@@ -79,11 +78,33 @@ def looks_like_prose(line: str, min_words: int = 8) -> bool:
     return text[-1] in "।." and words >= min_words
 
 
+# A short line with a digit after a heading is a time stamp (live-update entries), not content.
+_STAMP_MAX_WORDS = 4
+_DIGIT_RE = re.compile(r"\d")
+
+
+def marker_ends_body(following: Iterable[str], link_titles: Iterable[str] = ()) -> bool:
+    """Whether a section marker ("সর্বশেষ", "আরও খবর" …) met after article prose ends the body,
+    given the lines that follow it: yes where a block of headlines or links follows (or
+    nothing), no where prose follows — the marker is then a subheading inside the article, as
+    in a live-update story. Time stamps are looked past; a line that is one of the page's
+    related-link titles counts as a link."""
+    titles = {line_key(t) for t in link_titles}
+    for line in following:
+        text = line.strip()
+        if not text:
+            continue
+        if word_count(text) <= _STAMP_MAX_WORDS and _DIGIT_RE.search(text):
+            continue
+        return not looks_like_prose(text) or line_key(text) in titles
+    return True
+
+
 def _spaced_words(text: str) -> str:
     """The word tokens of ``text`` (case-folded), each preceded and followed by one space, so
     that ``" ফেসবুক" in`` it finds the word and its inflections (ফেসবুকে) and ``" ফেসবুক "``
     only the word."""
-    return " " + " ".join(t.casefold() for t in tokens(text)) + " "
+    return " " + " ".join(tokens(fold(text))) + " "
 
 
 @dataclass(frozen=True)
@@ -192,7 +213,7 @@ class PhraseBook:
         count = word_count(line)
         if count > self._max_words:  # long lines (prose) need no further look
             return None
-        low = nfc(line).casefold()
+        low = fold(line)
         form: str | None = None
         words: str | None = None
         for rule in self._other:

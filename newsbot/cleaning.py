@@ -23,6 +23,8 @@ from newsbot import clock
 # Module path -> priority; lower runs first. Validation comes before language detection so that
 # langdetect (the costly step) never runs on an item that is dropped anyway.
 CLEANING_PIPELINES: dict[str, int] = {
+    "newsbot.pipelines.canonical.CanonicalPipeline": 280,
+    "newsbot.pipelines.source.SourceFingerprintPipeline": 290,
     "newsbot.pipelines.normalise.NormalisePipeline": 300,
     "newsbot.pipelines.boilerplate.BoilerplatePipeline": 310,
     "newsbot.pipelines.duplicates.DuplicateLinesPipeline": 320,
@@ -113,10 +115,10 @@ class Cleaner:
     def clean(self, article: Any) -> tuple[dict[str, Any], str | None]:
         """The cleaned record of ``article`` (not modified) and the drop reason (None: kept).
         A dropped record is returned as it stood when it was dropped."""
-        from itemadapter import ItemAdapter
         from scrapy.exceptions import DropItem
 
         from newsbot.drops import drop_reason, drop_stat
+        from newsbot.items import record
 
         item = copy.deepcopy(article)
         reason = None
@@ -127,7 +129,7 @@ class Cleaner:
                 reason = drop_reason(exc)
                 self.stats.inc_value(drop_stat(reason))
                 break
-        return ItemAdapter(item).asdict(), reason
+        return record(item), reason
 
     def close(self) -> None:
         """Let the pipelines finish (save what they learned, when learning is on)."""

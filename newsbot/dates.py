@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsbot.data import load_toml
 from newsbot.text import BN_DIGITS as text_BN_DIGITS
 from newsbot.text import ZERO_WIDTH as text_ZERO_WIDTH
+from newsbot.text import fold
 
 __all__ = [
     "BANGLA_MONTHS",
@@ -36,8 +37,12 @@ __all__ = [
     "MONTHS",
     "PERIODS",
     "WEEKDAYS",
+    "Stamp",
     "find_dates",
+    "find_stamps",
+    "from_epoch",
     "parse_date",
+    "parse_stamp",
     "to_iso",
 ]
 
@@ -163,9 +168,10 @@ def _nfc(s: str) -> str:
 
 
 def _key(s: str) -> str:
-    """Lookup key for table entries and matched text."""
-    s = _nfc(_nfc(s).translate(_TRANSLATE))
-    return _WS_RE.sub(" ", s).strip().casefold()
+    """Lookup key for table entries and matched text: the project's ``fold`` (so a label is
+    compared the way every label is), with Bengali digits and dashes mapped."""
+    s = _nfc(fold(s).translate(_TRANSLATE))
+    return _WS_RE.sub(" ", s).strip()
 
 
 def _index(table: dict[str, object] | tuple[str, ...]) -> dict[str, object]:
@@ -236,8 +242,11 @@ _DATE_RES: tuple[re.Pattern[str], ...] = (
     ),
 )
 
+# A time: an optional time-of-day word or AM/PM word before it ("বিকেল ৪:১০", "অপরাহ্ণ ০৩:১৫"),
+# hours and minutes (or "৪টা"), an optional AM/PM word after it ("০৩:১৫ অপরাহ্ণ").
 _TIME_RE = _compile(
-    rf"(?<![\d:./+])(?:(?P<period>{_alt(_PERIOD_INDEX)}){_NOT_AFTER}\s*)?T?(?P<h>\d{{1,2}})"
+    rf"(?<![\d:./+])(?:(?:(?P<period>{_alt(_PERIOD_INDEX)})|(?P<ampm_pre>{_alt(_AMPM_INDEX)}))"
+    rf"{_NOT_AFTER}\s*)?T?(?P<h>\d{{1,2}})"
     r"(?:(?P<sep>[:.])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d{1,9}))?)?"
     rf"|\s*টা(?:য়|র)?{_NOT_AFTER}(?:\s*(?P<m2>\d{{1,2}})\s*মিনিট(?:ে)?{_NOT_AFTER})?)"
     rf"(?!\d)(?:\s*(?P<ampm>{_alt(_AMPM_INDEX)})(?![{_LETTER}]))?",
@@ -283,7 +292,7 @@ _SPACED_COLON_RE = re.compile(r"(?<=\d)\s*:\s+(?=\d{2}(?!\d))|(?<=\d)\s+:(?=\d{2
 
 
 def _normalise(text: str) -> str:
-    s = _nfc(text[:MAX_INPUT_CHARS]).translate(_TRANSLATE)
+    s = fold(text[:MAX_INPUT_CHARS]).translate(_TRANSLATE)
     return _SPACED_COLON_RE.sub(":", _WS_RE.sub(" ", _nfc(s)).strip())
 
 
@@ -382,8 +391,9 @@ def _make_clock(m: re.Match[str]) -> time:
     minute = int(m["m"] or m["m2"] or 0)
     second = int(m["s"] or 0)
     micro = int((m["frac"] or "0")[:6].ljust(6, "0"))
-    if m["ampm"]:
-        pm = bool(_AMPM_INDEX[_key(m["ampm"])])
+    ampm = m["ampm"] or m["ampm_pre"]
+    if ampm:
+        pm = bool(_AMPM_INDEX[_key(ampm)])
         if not 0 <= hour <= 12:
             raise _Invalid("12-hour clock out of range")
         hour = (hour % 12) + (12 if pm else 0)
@@ -402,7 +412,7 @@ def _find_clock(text: str, after: int) -> tuple[time | None, tzinfo | None]:
     """The time nearest after ``after`` (else the last one before it) and its explicit zone."""
     candidates = [
         m for m in _TIME_RE.finditer(text)
-        if m["sep"] != "." or m["period"] or m["ampm"]  # "10.30" only with a marker
+        if m["sep"] != "." or m["period"] or m["ampm"] or m["ampm_pre"]  # "10.30": a marker
     ]
     if not candidates:
         return None, None
@@ -476,38 +486,51 @@ def _check_now(now: object) -> None:
         raise TypeError(f"now must be a datetime, not {type(now).__name__}")
 
 
-def _scan(text: str, tz: tzinfo, now: datetime | None) -> dict[str, datetime | None]:
-    result: dict[str, datetime | None] = {"published": None, "updated": None}
+class Stamp(NamedTuple):
+    """A date read from text, and whether the text gave its time of day."""
+
+    moment: datetime
+    timed: bool
+
+
+def _scan(text: str, tz: tzinfo, now: datetime | None) -> dict[str, Stamp | None]:
+    result: dict[str, Stamp | None] = {"published": None, "updated": None}
     if not isinstance(text, str):
         return result
     text = _normalise(text)
     if not text:
         return result
-    unlabelled: datetime | None = None
+    unlabelled: Stamp | None = None
     last: datetime | None = None
     for kind, segment in _segments(text):
         found = _read_segment(segment, now, tz)
         if found is None:
             continue
         if found.moment is not None:
-            moment = found.moment
+            stamp = Stamp(found.moment, True)
         elif found.day is not None:
-            moment = datetime.combine(found.day, found.clock or time(0, 0), found.zone or tz)
+            stamp = Stamp(datetime.combine(found.day, found.clock or time(0, 0), found.zone or tz),
+                          found.clock is not None)
         elif last is not None and found.clock is not None:
             # time only ("আপডেট: ১২:১৫"): same day as the date before it, never earlier
             moment = datetime.combine(last.date(), found.clock, found.zone or last.tzinfo)
             if moment < last:
                 moment += timedelta(days=1)
+            stamp = Stamp(moment, True)
         else:
             continue
-        last = moment
+        last = stamp.moment
         if kind is None:
-            unlabelled = unlabelled or moment
+            unlabelled = unlabelled or stamp
         elif result[kind] is None:
-            result[kind] = moment
+            result[kind] = stamp
     if result["published"] is None:
         result["published"] = unlabelled
     return result
+
+
+def _moments(found: dict[str, Stamp | None]) -> dict[str, datetime | None]:
+    return {kind: (stamp.moment if stamp else None) for kind, stamp in found.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -532,6 +555,15 @@ def parse_date(
     Raises ``ValueError`` only for an invalid ``default_tz`` (and ``TypeError`` when ``now`` is
     not a datetime); garbage text gives ``None``.
     """
+    stamp = parse_stamp(text, default_tz=default_tz, now=now)
+    return stamp.moment if stamp else None
+
+
+def parse_stamp(
+    text: str, *, default_tz: str = DEFAULT_TZ, now: datetime | None = None
+) -> Stamp | None:
+    """:func:`parse_date`, telling also whether the text gave a time of day (``timed``): a
+    date-only value ("2024-08-09", "৯ আগস্ট ২০২৪") is midnight with ``timed`` False."""
     tz = tzinfo_for(default_tz)
     _check_now(now)
     try:
@@ -551,12 +583,36 @@ def find_dates(
     labelled one wins over an unlabelled one). A label followed by a time only
     ("আপডেট: ১২:১৫") takes the date given before it. Same time-zone rules as :func:`parse_date`.
     """
+    return _moments(find_stamps(text, default_tz=default_tz, now=now))
+
+
+def find_stamps(
+    text: str, *, default_tz: str = DEFAULT_TZ, now: datetime | None = None
+) -> dict[str, Stamp | None]:
+    """:func:`find_dates` with each date as a :class:`Stamp` (moment, whether it has a time)."""
     tz = tzinfo_for(default_tz)
     _check_now(now)
     try:
         return _scan(text, tz, now)
     except (ValueError, OverflowError, TypeError, KeyError):
         return {"published": None, "updated": None}
+
+
+_EPOCH_RE = re.compile(r"^\s*(\d{10}|\d{13})(?:\.\d+)?\s*$")
+
+
+def from_epoch(value: str) -> Stamp | None:
+    """A Unix time in seconds (10 digits) or milliseconds (13 digits), as embedded page data
+    (JSON) gives it, as a UTC :class:`Stamp`; None for anything else."""
+    m = _EPOCH_RE.match(value) if isinstance(value, str) else None
+    if m is None:
+        return None
+    number = int(m.group(1))
+    seconds = number / 1000 if len(m.group(1)) == 13 else number
+    try:
+        return Stamp(datetime.fromtimestamp(seconds, UTC), True)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def to_iso(dt: datetime, tz: str | None = None) -> str:

@@ -138,11 +138,16 @@ def feed_entry_urls(response: TextResponse) -> tuple[list[str] | None, list[str]
 def article_url_matches(url: str, outlet_id: str) -> bool:
     """Whether ``url`` looks like an article of the outlet: its profile's URL patterns when it
     has a profile, else the generic rule (a deep or numbered path that is no tag/video/… page)."""
-    canonical = canonicalize_url(url)
     patterns = article_url_patterns(outlet_id)
     if patterns:
+        canonical = canonicalize_url(url)
         return any(p.search(canonical) for p in patterns)
-    path = urlsplit(canonical).path
+    return generic_article_url(url)
+
+
+def generic_article_url(url: str) -> bool:
+    """The generic article-URL rule: a deep or numbered path that is no tag/video/… page."""
+    path = urlsplit(canonicalize_url(url)).path
     if _non_article_re().search(path):
         return False
     segments = [s for s in path.split("/") if s]
@@ -154,15 +159,37 @@ def _same_outlet(url: str, outlet_id: str) -> bool:
     return (outlet := load_registry().by_url(url)) is not None and outlet.id == outlet_id
 
 
-def listing_article_links(response: TextResponse, outlet_id: str) -> list[str]:
-    """Article URLs a listing page links to, in page order, each once."""
-    hrefs = select_all(response.selector, listing_link_selectors(outlet_id) or ["a::attr(href)"])
+def _article_links(response: TextResponse, outlet_id: str, hrefs: list[str],
+                   generic: bool = False) -> list[str]:
     seen: dict[str, None] = {}
     for href in hrefs:
         url = absolute_url(response.url, href)
-        if url and _same_outlet(url, outlet_id) and article_url_matches(url, outlet_id):
+        if not url or not _same_outlet(url, outlet_id):
+            continue
+        if generic_article_url(url) if generic else article_url_matches(url, outlet_id):
             seen.setdefault(url, None)
     return list(seen)
+
+
+def listing_article_links(response: TextResponse, outlet_id: str,
+                          misses: list[str] | None = None) -> list[str]:
+    """Article URLs a listing page links to, in page order, each once.
+
+    The outlet profile's listing selectors first; when they find no article link (a redesign),
+    every link of the page by the profile's article URL patterns, and failing that by the
+    generic URL rule — and ``"listing_links"`` is noted in ``misses``."""
+    selectors = listing_link_selectors(outlet_id)
+    if selectors:
+        found = _article_links(response, outlet_id, select_all(response.selector, selectors))
+        if found:
+            return found
+        if misses is not None:
+            misses.append("listing_links")
+    hrefs = select_all(response.selector, ["a::attr(href)"])
+    found = _article_links(response, outlet_id, hrefs)
+    if not found and article_url_patterns(outlet_id):
+        found = _article_links(response, outlet_id, hrefs, generic=True)
+    return found
 
 
 def next_page_links(response: TextResponse, outlet_id: str) -> list[str]:

@@ -9,6 +9,7 @@ import os
 
 from newsbot import __version__
 from newsbot.cleaning import CLEANING_PIPELINES
+from newsbot.items import record_fields
 
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
@@ -64,13 +65,15 @@ ITEM_PIPELINES = {
 }
 # Languages kept; other articles are dropped with reason language:<code>.
 NEWSBOT_LANGUAGES = ["bn"]
-# Share of Bengali letters above which text is Bengali without asking langdetect.
+# Share of Bengali-script letters from which text is told apart among the Bengali-script
+# languages (letters, marker words, pycld2) instead of by langdetect (newsbot.language).
 NEWSBOT_LANGUAGE_SCRIPT_SHARE = 0.6
 # How much text langdetect reads (it costs about 8 ms per 3,000 characters).
 NEWSBOT_LANGDETECT_MAX_CHARS = 1000
 NEWSBOT_MIN_BODY_CHARS = 200
 # Boilerplate phrase file (empty: the bundled newsbot/data/boilerplate_bn.tsv).
 NEWSBOT_BOILERPLATE_PATH = ""
+NEWSBOT_PROFILES_DIR = ""  # a folder of profile files replacing the bundled ones per outlet
 # A line on at least this share of an outlet's pages (and on this many pages) is template text.
 NEWSBOT_TEMPLATE_MIN_SHARE = 0.5
 NEWSBOT_TEMPLATE_MIN_PAGES = 3
@@ -105,6 +108,7 @@ DOWNLOADER_MIDDLEWARES = {
 # Feeds are written to the spool and leave it only once stored (local rename or S3 upload);
 # articles count as delivered only then. See the README, "Running on a schedule".
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = record_fields()  # the record's fields, in order; internal ones left out
 FEED_STORE_EMPTY = True
 FEED_URI_PARAMS = "newsbot.delivery.uri.feed_uri_params"
 FEEDS = {
@@ -124,6 +128,8 @@ NEWSBOT_SPOOL_DIR = ".newsbot/spool"
 # environment variables; credentials from the environment only (AWS_ACCESS_KEY_ID, …).
 ADDONS = {
     "newsbot.delivery.addon.DeliveryAddon": 0,
+    # Alerts (spidermon) only when a channel is configured; see the README, "Alerts".
+    "newsbot.monitoring.addon.MonitoringAddon": 10,
 }
 NEWSBOT_S3_CONNECT_TIMEOUT = 10
 NEWSBOT_S3_READ_TIMEOUT = 30
@@ -146,6 +152,17 @@ NEWSBOT_CANARY_MAX_DROP = 0.5  # share of an outlet's field coverage that may be
 NEWSBOT_CANARY_MIN_ARTICLES = 3
 NEWSBOT_CANARY_HISTORY = 5
 NEWSBOT_CANARY_ACCEPT: list[str] = []
+NEWSBOT_CANARY_STALE_HOURS = 48  # an outlet with nothing new for this long is reported; 0: never
+# Alerts: the spidermon suite's drop-rate check (share of pages and items dropped; drops for
+# these reasons count as fine; judged from this many pages and items on).
+NEWSBOT_MONITOR_MAX_DROP_RATE = 0.5
+NEWSBOT_MONITOR_DROP_RATE_IGNORE = ["unchanged", "duplicate_url"]
+NEWSBOT_MONITOR_DROP_RATE_MIN = 20
+NEWSBOT_ALERT_WEBHOOK_TIMEOUT = 10.0  # seconds; the URL itself comes from the environment only
+# An outlet whose profile misses one of these fields ("detect": no version recognised the page)
+# on more than this share of its pages trips the canary (a redesign).
+NEWSBOT_CANARY_PROFILE_FIELDS = ["detect", "title", "body"]
+NEWSBOT_CANARY_PROFILE_MISS_SHARE = 0.5
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "newsbot.delivery.exporter.DeliveryFeedExporter": 0,

@@ -1,6 +1,7 @@
 """Incremental crawl state: what each article looked like and what was delivered.
 
-Per canonical URL the store keeps the content fingerprint (hash of the cleaned title and body),
+Per canonical URL the store keeps two fingerprints — of the cleaned title and body, and of the
+source (title and body as extracted, before cleaning; see :mod:`newsbot.pipelines.source`) —,
 first/last seen times, the published time, and the delivery state:
 
 * **pending** — the article is in a feed file that is complete in the spool but not stored yet
@@ -78,10 +79,19 @@ def _iso(moment: datetime | None) -> str | None:
 
 @dataclass(frozen=True)
 class Version:
-    """One delivered (or pending) version of an article."""
+    """One delivered (or pending) version of an article: its cleaned fingerprint, revision and
+    source fingerprint (None when unknown, e.g. delivered before the store kept it)."""
 
     fingerprint: str
     revision: int
+    source: str | None = None
+
+    def same_content(self, fingerprint: str, source: str | None) -> bool:
+        """Whether an article now fingerprinted (``fingerprint``, ``source``) is this version:
+        the cleaned text is the same, or the source is (only the cleaning changed)."""
+        return self.fingerprint == fingerprint or (
+            source is not None and self.source == source
+        )
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,7 @@ class ArticleState:
     url: str | None = None
     outlet_id: str | None = None
     fingerprint: str | None = None
+    source: str | None = None
     published: str | None = None
     first_seen: datetime | None = None
     last_seen: datetime | None = None
@@ -139,7 +150,11 @@ class ArticleState:
         latest = self.latest()
         if latest is None or not self.validated_fingerprint:
             return {}
-        if latest.fingerprint != self.validated_fingerprint:
+        # The validators describe the content last seen; that content must be the one held
+        # (same cleaned text, or same source when only the cleaning changed since).
+        if self.validated_fingerprint != self.fingerprint:
+            return {}
+        if not latest.same_content(self.fingerprint, self.source):
             return {}
         headers = {}
         if self.etag:
@@ -155,13 +170,15 @@ COVERAGE_FIELDS: tuple[str, ...] = ("title", "body", "published", "authors")
 @dataclass
 class OutletRun:
     """One outlet in one run: articles found (parsed plus skipped as already held), articles
-    parsed, and the share of parsed articles with each field (None when none were parsed)."""
+    parsed, and the share of parsed articles with each field (None when none were parsed).
+    ``new`` (articles emitted for the first time) is this run's only; it is not stored."""
 
     outlet_id: str
     found: int
     parsed: int
     coverage: dict[str, float | None] = field(default_factory=dict)
     tripped: bool = False
+    new: int = 0
 
 
 @dataclass
@@ -207,8 +224,11 @@ class StateStore(ABC):
         outlet_id: str | None = None,
         published: str | None = None,
         when: datetime | None = None,
+        source: str | None = None,
     ) -> None:
-        """Note that the article was seen now with ``fingerprint`` (first_seen kept)."""
+        """Note that the article was seen now with ``fingerprint`` and source fingerprint
+        ``source`` (first_seen kept). A version spooled or delivered later takes its source
+        fingerprint from here when its cleaned fingerprint is the one seen."""
 
     def record_fetch(
         self,
@@ -253,6 +273,10 @@ class StateStore(ABC):
         """The records marked pending for spool entry ``entry_id``."""
 
     @abstractmethod
+    def newest_first_seen(self, outlet_id: str) -> datetime | None:
+        """When the outlet's newest article was first seen (None: no article of it known)."""
+
+    @abstractmethod
     def record_run(self, run: RunRecord) -> None:
         """Keep a finished run's per-outlet record."""
 
@@ -264,6 +288,12 @@ class StateStore(ABC):
     def baseline_runs(self, spider: str, limit: int) -> list[RunRecord]:
         """The canary baseline: runs of ``spider``, newest first, holding for each outlet only
         its ``limit`` most recent untripped records (runs left without records are omitted)."""
+
+    def articles_by_day(self) -> dict[tuple[str, str], int] | None:
+        """Articles per (outlet id, UTC day first seen), for the run report; None when the
+        backend does not keep first-seen days (the report then counts new articles from the run
+        summaries)."""
+        return None
 
     @abstractmethod
     def close(self) -> None:
@@ -285,6 +315,8 @@ CREATE TABLE IF NOT EXISTS articles (
     delivered_revision INTEGER,
     delivered_at TEXT,
     delivered_to TEXT,
+    source TEXT,
+    delivered_source TEXT,
     fetched_at TEXT,
     etag TEXT,
     last_modified TEXT,
@@ -299,6 +331,7 @@ CREATE TABLE IF NOT EXISTS pending (
     canonical_url TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     revision INTEGER NOT NULL,
+    source TEXT,
     PRIMARY KEY (entry_id, canonical_url)
 );
 CREATE INDEX IF NOT EXISTS pending_by_url ON pending (canonical_url);
@@ -321,9 +354,17 @@ CREATE TABLE IF NOT EXISTS outlet_runs (
 );
 """
 
+# Columns added after the first release: (table, column, type). Stores made before get them.
+_ADDED_COLUMNS = (
+    ("articles", "source", "TEXT"),
+    ("articles", "delivered_source", "TEXT"),
+    ("pending", "source", "TEXT"),
+    ("articles", "fetched_at", "TEXT"),
+    ("articles", "etag", "TEXT"),
+    ("articles", "last_modified", "TEXT"),
+    ("articles", "validated_fingerprint", "TEXT"),
+)
 
-#: Columns of ``articles`` added after the first schema (added to older state files at open).
-_ADDED_COLUMNS = ("fetched_at", "etag", "last_modified", "validated_fingerprint")
 
 #: Untripped outlet records of one spider's runs, ranked per outlet (1 = newest).
 _BASELINE = (
@@ -348,11 +389,14 @@ class SQLiteStateStore(StateStore):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
-            columns = {r[1] for r in self._db.execute("PRAGMA table_info(articles)")}
-            for column in _ADDED_COLUMNS:  # state files written before these columns existed
-                if column not in columns:
-                    self._db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
+            self._migrate()
             self._db.commit()
+
+    def _migrate(self) -> None:
+        for table, column, kind in _ADDED_COLUMNS:
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> SQLiteStateStore:
@@ -366,7 +410,7 @@ class SQLiteStateStore(StateStore):
                 "SELECT * FROM articles WHERE canonical_url = ?", (canonical_url,)
             ).fetchone()
             pending = self._db.execute(
-                "SELECT fingerprint, revision FROM pending WHERE canonical_url = ?"
+                "SELECT fingerprint, revision, source FROM pending WHERE canonical_url = ?"
                 " ORDER BY revision DESC LIMIT 1",
                 (canonical_url,),
             ).fetchone()
@@ -377,6 +421,7 @@ class SQLiteStateStore(StateStore):
             state.url = row["url"]
             state.outlet_id = row["outlet_id"]
             state.fingerprint = row["fingerprint"]
+            state.source = row["source"]
             state.published = row["published"]
             state.first_seen = parse_time(row["first_seen"])
             state.last_seen = parse_time(row["last_seen"])
@@ -385,11 +430,14 @@ class SQLiteStateStore(StateStore):
             state.last_modified = row["last_modified"]
             state.validated_fingerprint = row["validated_fingerprint"]
             if row["delivered_fingerprint"] is not None:
-                state.delivered = Version(row["delivered_fingerprint"], row["delivered_revision"])
+                state.delivered = Version(
+                    row["delivered_fingerprint"], row["delivered_revision"],
+                    row["delivered_source"],
+                )
                 state.delivered_at = parse_time(row["delivered_at"])
                 state.delivered_to = row["delivered_to"]
         if pending is not None:
-            state.pending = Version(pending["fingerprint"], pending["revision"])
+            state.pending = Version(pending["fingerprint"], pending["revision"], pending["source"])
         return state
 
     def lookup_url(self, url: str) -> ArticleState | None:
@@ -413,18 +461,20 @@ class SQLiteStateStore(StateStore):
         outlet_id: str | None = None,
         published: str | None = None,
         when: datetime | None = None,
+        source: str | None = None,
     ) -> None:
         now = _iso(when or clock.now())
         with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO articles (canonical_url, url, outlet_id, fingerprint, published,"
-                " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " first_seen, last_seen, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (canonical_url) DO UPDATE SET url = excluded.url,"
                 " outlet_id = COALESCE(excluded.outlet_id, outlet_id),"
                 " fingerprint = excluded.fingerprint,"
+                " source = excluded.source,"
                 " published = COALESCE(excluded.published, published),"
                 " last_seen = excluded.last_seen",
-                (canonical_url, url, outlet_id, fingerprint, published, now, now),
+                (canonical_url, url, outlet_id, fingerprint, published, now, now, source),
             )
             if url and url != canonical_url:
                 self._db.execute(
@@ -457,10 +507,17 @@ class SQLiteStateStore(StateStore):
 
     def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:
         with self._lock, self._db:
+            # The source fingerprint comes from the article's last sighting, when that sighting
+            # was of this very version (same cleaned fingerprint).
             self._db.executemany(
-                "INSERT OR REPLACE INTO pending (entry_id, canonical_url, fingerprint, revision)"
-                " VALUES (?, ?, ?, ?)",
-                [(entry_id, r.canonical_url, r.fingerprint, r.revision) for r in records],
+                "INSERT OR REPLACE INTO pending (entry_id, canonical_url, fingerprint, revision,"
+                " source) VALUES (?, ?, ?, ?, (SELECT source FROM articles"
+                " WHERE canonical_url = ? AND fingerprint = ?))",
+                [
+                    (entry_id, r.canonical_url, r.fingerprint, r.revision,
+                     r.canonical_url, r.fingerprint)
+                    for r in records
+                ],
             )
 
     def mark_delivered(
@@ -476,15 +533,18 @@ class SQLiteStateStore(StateStore):
         with self._lock, self._db:
             for r in records:
                 count += 1
+                source = self._version_source(entry_id, r)
                 self._db.execute(
                     "INSERT INTO articles (canonical_url, url, outlet_id, fingerprint, published,"
                     " first_seen, last_seen, delivered_fingerprint, delivered_revision,"
-                    " delivered_at, delivered_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " delivered_at, delivered_to, delivered_source)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (canonical_url) DO UPDATE SET"
                     " delivered_fingerprint = excluded.delivered_fingerprint,"
                     " delivered_revision = excluded.delivered_revision,"
                     " delivered_at = excluded.delivered_at,"
-                    " delivered_to = excluded.delivered_to"
+                    " delivered_to = excluded.delivered_to,"
+                    " delivered_source = excluded.delivered_source"
                     " WHERE delivered_revision IS NULL"
                     " OR delivered_revision <= excluded.delivered_revision",
                     (
@@ -499,10 +559,24 @@ class SQLiteStateStore(StateStore):
                         r.revision,
                         now,
                         target,
+                        source,
                     ),
                 )
             self._db.execute("DELETE FROM pending WHERE entry_id = ?", (entry_id,))
         return count
+
+    def _version_source(self, entry_id: str, record: FeedRecord) -> str | None:
+        """The source fingerprint of the version ``record`` delivers: kept with its pending mark,
+        else from the article's last sighting when that was this version."""
+        row = self._db.execute(
+            "SELECT source FROM pending WHERE entry_id = ? AND canonical_url = ?"
+            " AND fingerprint = ? AND source IS NOT NULL",
+            (entry_id, record.canonical_url, record.fingerprint),
+        ).fetchone() or self._db.execute(
+            "SELECT source FROM articles WHERE canonical_url = ? AND fingerprint = ?",
+            (record.canonical_url, record.fingerprint),
+        ).fetchone()
+        return row[0] if row else None
 
     def forget_pending(self, keep: Iterable[str]) -> int:
         keep = set(keep)
@@ -526,6 +600,13 @@ class SQLiteStateStore(StateStore):
                 (entry_id,),
             ).fetchall()
         return [FeedRecord(r[0], r[1], r[2]) for r in rows]
+
+    def newest_first_seen(self, outlet_id: str) -> datetime | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MAX(first_seen) FROM articles WHERE outlet_id = ?", (outlet_id,)
+            ).fetchone()
+        return parse_time(row[0]) if row else None
 
     def record_run(self, run: RunRecord) -> None:
         with self._lock, self._db:
@@ -603,6 +684,14 @@ class SQLiteStateStore(StateStore):
             exit_code=row["exit_code"],
             outlets=outlets,
         )
+
+    def articles_by_day(self) -> dict[tuple[str, str], int] | None:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT COALESCE(outlet_id, 'unknown'), substr(first_seen, 1, 10), COUNT(*)"
+                " FROM articles GROUP BY 1, 2"
+            ).fetchall()
+        return {(r[0], r[1]): r[2] for r in rows}
 
     def delivered_urls(self) -> dict[str, Version]:
         """Every delivered canonical URL with its delivered version (for tests and tools)."""

@@ -1,8 +1,12 @@
 """Unicode text helpers for Bengali news text.
 
 Text is normalised to NFC once, early (``clean_line``); comparisons use ``compare_key``, which is
-stricter: it also ignores zero-width characters, punctuation variants, spacing and case, so that
-"প্রথমআলো" and "প্রথম আলো।" compare equal while the stored text keeps ZWJ/ZWNJ (র‍্যাব).
+stricter: it also ignores zero-width characters, punctuation variants, spacing and case, reads a
+visarga typed as a colon ("আপডেটঃ") as the colon and a spelling variant ("আরো") as its canonical
+word ("আরও", ``newsbot/data/spelling_bn.toml``), so that "প্রথমআলো" and "প্রথম আলো।", "এই বিভাগের
+আরো খবর" and "এই বিভাগের আরও খবর" compare equal while the stored text keeps ZWJ/ZWNJ (র‍্যাব).
+``fold`` is the same key with its spacing and punctuation kept, for matching phrases inside a
+line (prefixes, date labels); ``phrase_pattern`` matches a phrase in unfolded text.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
+
+from newsbot.data import load_toml
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Spaces that HTML and word processors leave in Bengali text, folded to one ASCII space.
@@ -56,10 +63,68 @@ def clean_line(text: str) -> str:
     return _SPACE_RE.sub(" ", nfc(text)).strip()
 
 
+# Letters and signs of the Bengali block (its digits excluded): a visarga before one of them is
+# part of a word ("দুঃখ"); anywhere else ("আপডেটঃ ১০টা", "প্রকাশঃ") it is typed for a colon.
+_BN_LETTER = "\u0980-\u09e5\u09f0-\u09ff"
+_VISARGA_COLON_RE = re.compile(f"\u0983(?![{_BN_LETTER}])")
+
+
+def _variant_table() -> dict[str, str]:
+    table = load_toml("spelling_bn.toml")["variants"]
+    return {nfc(v): nfc(canonical) for canonical, variants in table.items() for v in variants}
+
+
+#: Spelling variant -> canonical spelling (whole words).
+SPELLING_VARIANTS: dict[str, str] = _variant_table()
+_WORD_EDGE = rf"[{_BN_LETTER}\w]"
+_VARIANT_RE = re.compile(
+    rf"(?<!{_WORD_EDGE})(?:"
+    + "|".join(map(re.escape, sorted(SPELLING_VARIANTS, key=len, reverse=True)))
+    + rf")(?!{_WORD_EDGE})"
+) if SPELLING_VARIANTS else None
+
+
+def fold(text: str) -> str:
+    """The comparison form of ``text`` with its spacing and punctuation kept: NFC, case-folded,
+    no zero-width characters, a visarga typed as a colon written ":", spelling variants
+    written in their canonical spelling. ``compare_key`` is this minus spacing and punctuation."""
+    s = _ZERO_WIDTH_RE.sub("", nfc(text).casefold())
+    if "\u0983" in s:
+        s = _VISARGA_COLON_RE.sub(":", s)
+    if _VARIANT_RE is not None:
+        s = _VARIANT_RE.sub(lambda m: SPELLING_VARIANTS[m.group(0)], s)
+    return s
+
+
+def spellings(word: str) -> set[str]:
+    """``word`` (NFC) and every spelling variant of its canonical form."""
+    canonical = SPELLING_VARIANTS.get(nfc(word), nfc(word))
+    return {canonical} | {v for v, c in SPELLING_VARIANTS.items() if c == canonical}
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A regular expression that finds ``phrase`` in NFC text as ``fold`` would: any of its
+    words' spellings, any spacing between words, zero-width characters anywhere (use it with
+    ``re.IGNORECASE``)."""
+    optional_zw = f"[{ZERO_WIDTH}]*"
+    words = []
+    for word in clean_line(phrase).split():
+        forms = sorted(spellings(word) | {nfc(word)}, key=len, reverse=True)
+        words.append("(?:" + "|".join(
+            optional_zw.join(re.escape(ch) for ch in form) for form in forms) + ")")
+    return r"\s*".join(words)
+
+
 def compare_key(text: str) -> str:
-    """Key under which two lines count as the same: NFC, case-folded, no zero-width characters,
-    no punctuation variants (। . ! ? …) and no spacing."""
-    return _KEY_DROP_RE.sub("", nfc(text).casefold())
+    """Key under which two lines, labels or phrases count as the same: ``fold`` (NFC, case,
+    zero-width characters, visarga-colon, spelling variants) without punctuation variants
+    (। . ! ? … : ঃ) and spacing. The project's one comparison key."""
+    return _KEY_DROP_RE.sub("", fold(text))
+
+
+def keys_of(texts: Iterable[str]) -> frozenset[str]:
+    """The non-empty comparison keys of ``texts``."""
+    return frozenset(k for k in map(compare_key, texts) if k)
 
 
 @functools.lru_cache(maxsize=1 << 14)

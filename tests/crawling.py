@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbot.sampleweb import expected
+from tests.recordschema import assert_valid
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,8 +37,11 @@ class CrawlResult:
     rejects: list[Path] = field(default_factory=list)
 
     def items(self) -> list[dict[str, Any]]:
-        """Every record of every main feed the run wrote, in file order."""
-        return [json.loads(line) for path in self.feeds for line in _lines(path)]
+        """Every record of every main feed the run wrote, in file order (each checked against
+        the published record schema)."""
+        records = [json.loads(line) for path in self.feeds for line in _lines(path)]
+        assert_valid(records, f"in the feeds of {self.workdir}")
+        return records
 
     def rejected(self) -> list[dict[str, Any]]:
         """Every line of the rejects feeds."""
@@ -55,6 +59,17 @@ def bengali_article_urls(*outlets: str) -> set[str]:
 
 def _lines(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def written_feeds(workdir: Path, before: set[Path]) -> list[Path]:
+    """The JSON Lines files under ``workdir`` that are not in ``before``, main feeds checked
+    against the record schema, so every crawl's records are validated whether or not its test
+    reads them."""
+    written = sorted(set(workdir.rglob("*.jsonl")) - before)
+    for path in written:
+        if not path.name.endswith(".rejects.jsonl"):
+            assert_valid((json.loads(line) for line in _lines(path)), f"in {path}")
+    return written
 
 
 def crawl_env(base_url: str, **extra: str) -> dict[str, str]:
@@ -89,7 +104,7 @@ def run_crawl(
         text=True,
         timeout=timeout,
     )
-    written = sorted(set(workdir.rglob("*.jsonl")) - before)
+    written = written_feeds(workdir, before)
     return CrawlResult(
         returncode=proc.returncode,
         workdir=workdir,

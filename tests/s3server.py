@@ -21,7 +21,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.crawling import REPO, crawl_env
+from tests.crawling import REPO, crawl_env, written_feeds
+from tests.recordschema import assert_valid
 
 MOTO_SERVER = str(Path(sys.executable).with_name("moto_server"))
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -206,9 +207,11 @@ def crawl_cmd(outlets: str, *args: str) -> list[str]:
 def run(
     workdir: Path, env: dict[str, str], outlets: str, *args: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """Run a crawl to its end in ``workdir``."""
+    """Run a crawl to its end in ``workdir``; the local feeds it wrote are checked against the
+    record schema."""
     workdir.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(
+    before = set(workdir.rglob("*.jsonl"))
+    proc = subprocess.run(
         crawl_cmd(outlets, *args),
         cwd=workdir,
         env=env,
@@ -216,6 +219,8 @@ def run(
         text=True,
         timeout=timeout,
     )
+    written_feeds(workdir, before)
+    return proc
 
 
 def deliver(workdir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -276,12 +281,15 @@ def spool_manifests(workdir: Path) -> list[dict[str, Any]]:
 
 
 def feed_lines(data: bytes) -> list[dict[str, Any]]:
-    """Records of a feed file's bytes (gzip or plain JSON Lines)."""
+    """Records of a feed file's bytes (gzip or plain JSON Lines), checked against the record
+    schema."""
     import gzip
 
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
-    return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    records = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    assert_valid(records, "in a feed")
+    return records
 
 
 def local_feed_records(workdir: Path) -> list[dict[str, Any]]:

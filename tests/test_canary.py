@@ -19,6 +19,7 @@ from newsbot.state import OutletRun, RunRecord, SQLiteStateStore
 from tests.s3server import env_for, run, why
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
+OUTLET_QUIET = "ittefaq"
 FULL = {"title": 1.0, "body": 1.0, "published": 1.0, "authors": 0.8}
 
 
@@ -80,13 +81,32 @@ def test_tripped_records_are_not_the_baseline() -> None:
     assert [a.field for a in compare({"a": outlet("a", 10, broken)}, past)] == ["published"]
 
 
-def test_found_but_none_parsed_trips() -> None:
+def test_an_outlet_whose_pages_were_all_skipped_is_quiet_not_broken() -> None:
     past = history([outlet("a", 10)], [outlet("a", 12)])
-    # every article page skipped or failing extraction: found, but nothing parsed
+    # every article page skipped as already delivered: found, nothing parsed, nothing new
     current = {"a": outlet("a", 11, {k: None for k in FULL}, parsed=0)}
-    (alert,) = compare(current, past)
-    assert (alert.kind, alert.baseline, alert.current) == ("zero_parsed", 11.0, 0.0)
-    assert current["a"].tripped
+    fresh = T0 + timedelta(hours=30)
+    assert compare(current, past, newest=lambda _: fresh, stale_hours=48,
+                   now=T0 + timedelta(hours=40)) == []
+    assert not current["a"].tripped
+
+
+def test_an_outlet_with_nothing_new_for_too_long_is_stale() -> None:
+    past = history([outlet("a", 10)], [outlet("b", 5)], [outlet("b", 6)])
+    current = {"a": outlet("a", 11, {k: None for k in FULL}, parsed=0),
+               "b": outlet("b", 4, {k: None for k in FULL}, parsed=0)}
+    newest = {"a": T0, "b": T0 + timedelta(hours=70)}
+    (alert,) = compare(current, past, newest=newest.get, stale_hours=48,
+                       now=T0 + timedelta(hours=72))
+    assert (alert.outlet_id, alert.kind, alert.baseline, alert.current) == ("a", "stale", 48, 72)
+    assert current["a"].tripped and not current["b"].tripped
+    # something new this run, or the rule switched off: no alert
+    current["a"].new = 1
+    assert compare(current, past, newest=newest.get, stale_hours=48,
+                   now=T0 + timedelta(hours=72)) == []
+    current["a"].new = 0
+    assert compare(current, past, newest=newest.get, stale_hours=0,
+                   now=T0 + timedelta(hours=72)) == []
 
 
 class BnWorld(Spider):
@@ -190,3 +210,44 @@ def test_runs_are_kept_in_the_store(redesign: dict[str, Any]) -> None:
     victim = redesign["victim"]
     assert [o.tripped for o in after.outlets if o.outlet_id == victim] == [True]
     assert [o.tripped for o in before.outlets if o.outlet_id == victim] == [False]
+
+
+@pytest.fixture(scope="module")
+def quiet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One outlet crawled three times with nothing new: twice now, once three days later."""
+    from newsbot import clock
+
+    workdir = tmp_path_factory.mktemp("quiet")
+    skip_all = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=0")  # every delivered page is skipped
+    later = (clock.now() + timedelta(hours=72)).isoformat()
+    out: dict[str, Any] = {}
+    server = serve(port=0)
+    try:
+        for name, args, extra in (("first", (), {}), ("again", skip_all, {}),
+                                  ("later", skip_all, {"NEWSBOT_NOW": later})):
+            proc = run(workdir, env_for(server.base_url, **extra), OUTLET_QUIET, *args)
+            summary = json.loads((workdir / ".newsbot" / "last-run.json").read_text())
+            out[name] = (proc, summary)
+    finally:
+        server.close()
+    return out
+
+
+def test_an_outlet_with_nothing_new_does_not_trip(quiet: dict[str, Any]) -> None:
+    proc, summary = quiet["again"]
+    assert proc.returncode == ExitCode.OK, why(proc)
+    # every article delivered by the first run was skipped; nothing is new
+    delivered = quiet["first"][1]["items"]["new"]
+    assert delivered > 0 and summary["items"]["refetch_skipped"] >= delivered
+    assert summary["items"]["new"] == summary["items"]["revised"] == 0
+    record = summary["canary"]["outlets"][OUTLET_QUIET]
+    assert record["found"] >= delivered and record["parsed"] == 0
+    assert summary["canary"]["tripped"] is False
+
+
+def test_an_outlet_quiet_for_longer_than_the_limit_is_reported(quiet: dict[str, Any]) -> None:
+    proc, summary = quiet["later"]
+    assert proc.returncode == ExitCode.CANARY_TRIPPED, why(proc)
+    (alert,) = summary["canary"]["alerts"]
+    assert (alert["outlet_id"], alert["kind"], alert["baseline"]) == (OUTLET_QUIET, "stale", 48)
+    assert alert["current"] >= 72

@@ -147,8 +147,26 @@ def test_aggregator_labels_name_the_outlets(crawl: CrawlResult) -> None:
 def test_foreign_language_articles_are_in_the_rejects_feed(crawl: CrawlResult) -> None:
     rejected = {r["url"]: r for r in crawl.rejected()}
     foreign = expected.foreign_urls()
-    assert sorted(foreign.values()) == ["en", "hi"]
+    assert sorted(foreign.values()) == ["as", "bn-Latn", "en", "hi"]
     for url, lang in foreign.items():
         assert rejected[url]["reason"] == f"language:{lang}"
         assert rejected[url]["title"]
         assert rejected[url]["outlet_id"]
+
+
+def test_assamese_and_romanised_bengali_pages_are_dropped_with_their_evidence(
+    crawl: CrawlResult,
+) -> None:
+    rejected = {r["url"]: r for r in crawl.rejected()}
+    by_lang = {lang: url for url, lang in expected.foreign_urls().items()}
+    assamese = rejected[by_lang["as"]]
+    assert assamese["reason"] == "language:as"
+    assert assamese["detail"].startswith("letters ") and "ৰ/ৱ in " in assamese["detail"]
+    assert assamese["outlet_id"] == "songkolon"  # an Assamese page on a Bengali aggregator
+    romanised = rejected[by_lang["bn-Latn"]]
+    assert romanised["reason"] == "language:bn-Latn"
+    assert romanised["detail"].startswith("markers ") and "romanised Bengali" in romanised["detail"]
+    items = crawl.items()
+    assert {i["language"] for i in items} == {"bn"}
+    assert {i["language_method"] for i in items} == {"cld2"}
+    assert all(0.5 <= i["language_confidence"] <= 1.0 for i in items)

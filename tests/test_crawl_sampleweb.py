@@ -124,6 +124,8 @@ def test_every_fetched_page_is_an_article_or_a_counted_drop(summary: dict[str, A
     assert drops.get("newsbot/drop/duplicate_url", 0) >= 1
     assert drops.get("newsbot/drop/language:en", 0) == 1
     assert drops.get("newsbot/drop/language:hi", 0) == 1
+    assert drops.get("newsbot/drop/language:as", 0) == 1
+    assert drops.get("newsbot/drop/language:bn-Latn", 0) == 1
     seen_by_spider = stats.get("response_received_count", 0) - stats.get(
         "robotstxt/response_count", 0
     )
@@ -137,6 +139,8 @@ def test_rejects_feed_holds_every_drop_with_its_reason(crawl: CrawlResult) -> No
     reasons = collections.Counter(r["reason"] for r in rejected)
     assert reasons["language:en"] == 1
     assert reasons["language:hi"] == 1
+    assert reasons["language:as"] == 1
+    assert reasons["language:bn-Latn"] == 1
     assert reasons["http_404"] >= 1
     assert all(r["url"].startswith("https://") for r in rejected)
 

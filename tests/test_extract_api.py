@@ -152,7 +152,7 @@ def test_cli_prints_the_cleaned_record(tmp_path, capsys) -> None:
     assert record["dropped"] is None
     for name in ("url", "canonical_url", "outlet_name", "published", "updated", "authors",
                  "desk", "section", "tags", "image", "related_links", "fetched_at",
-                 "language", "language_confidence"):
+                 "language", "language_confidence", "language_method"):
         assert name in record
 
 

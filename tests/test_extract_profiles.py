@@ -14,14 +14,15 @@ from newsbot.discovery import article_url_matches
 from newsbot.extract import page_is_article
 from newsbot.extract.page import ProfileExtractor, build_context, extract_page, extractor_for
 from newsbot.extract.profiles import (
+    ProfileError,
     article_url_patterns,
     listing_link_selectors,
     load_profiles,
     load_profiles_from,
     next_page_selectors,
     parse_profile,
-    select,
 )
+from newsbot.extract.selectors import compile_check, select, select_all
 from newsbot.registry import load_registry
 
 URL = "https://www.kalerkantho.com/online/world/2026/11/24/1234567"
@@ -99,10 +100,34 @@ def test_profiles_from_a_folder(tmp_path: Path) -> None:
         '[[versions]]\nversion = "1"\ndetect = "div.x"\ntitle = ["h1::text"]\nbody = ["div.x"]\n',
         "utf-8",
     )
-    (tmp_path / "broken.toml").write_text("outlet_id = [", "utf-8")
     found = load_profiles_from(tmp_path)
     assert list(found) == ["kalerkantho"]
     assert found["kalerkantho"].versions[0].selectors("title") == ("h1::text",)
+
+
+def test_a_profile_file_that_cannot_be_read_is_an_error_naming_file_and_line(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "broken.toml").write_text('outlet_id = "x"\narticle_url = [', "utf-8")
+    with pytest.raises(ProfileError, match=r"broken\.toml.*line 2"):
+        load_profiles_from(tmp_path)
+    (tmp_path / "broken.toml").write_text('outlet_id = "x"\nno equals here\n', "utf-8")
+    with pytest.raises(ProfileError, match=r"broken\.toml.*line 2"):
+        load_profiles_from(tmp_path)
+
+
+@pytest.mark.parametrize("bad", ["//div[@class='x'", "h1::texts", "div[[x]",
+                                 "script::text >> a[?"])
+def test_a_selector_that_does_not_compile_is_an_error_naming_file_and_line(
+    tmp_path: Path, bad: str
+) -> None:
+    (tmp_path / "jugantor.toml").write_text(
+        'outlet_id = "jugantor"\n\n[[versions]]\nversion = "1"\ndetect = "div.x"\n'
+        f'title = ["h1::text", "{bad}"]\nbody = ["div.x"]\n',
+        "utf-8",
+    )
+    with pytest.raises(ProfileError, match=r"jugantor\.toml, line 6: selector"):
+        load_profiles_from(tmp_path)
 
 
 def test_newest_matching_version_wins(profiles: dict) -> None:
@@ -161,7 +186,25 @@ def test_selector_syntax_css_and_xpath() -> None:
     assert select(sel, "p.a::text").getall() == ["এক"]
     assert select(sel, "//p[2]/text()").getall() == ["দুই"]
     assert select(sel, "(//p)[1]/@class").getall() == ["a"]
-    assert select(sel, "p[[[broken").getall() == []
+    # A broken expression is an error, not an empty match (profiles are checked when loaded).
+    assert compile_check("p[[[broken") is not None
+    assert compile_check("p.a::text") is None and compile_check("") is None
+    with pytest.raises(Exception, match="Expected"):
+        select(sel, "p[[[broken")
+
+
+def test_selector_reads_embedded_json() -> None:
+    data = ('{"props": {"pageData": {"metadata": {"firstPublished": 1736661000000},'
+            ' "blocks": [{"type": "text", "text": "এক"}, {"type": "image"},'
+            ' {"type": "text", "text": "দুই"}]}}}')
+    sel = Selector(text=f'<script id="__NEXT_DATA__" type="application/json">{data}</script>'
+                        '<script id="other">not json</script>')
+    expr = "script#__NEXT_DATA__::text >> props.pageData.blocks[?type=='text'].text"
+    assert compile_check(expr) is None
+    assert select(sel, expr).getall() == ["এক", "দুই"]
+    assert select_all(sel, ["#__NEXT_DATA__::text >> props.pageData.metadata.firstPublished"]) == [
+        "1736661000000"]
+    assert select(sel, "script#other::text >> a").getall() == []
 
 
 def test_spider_helpers_from_bundled_profiles() -> None:

@@ -70,3 +70,12 @@ def test_duplicate_titles_keep_first() -> None:
     assert [link["outlet_id"] for link in links] == ["bhorerkagoj", "bonikbarta"]
     assert stats.get_value("newsbot/related_outlets/duplicate_title") == 1
     assert stats.get_value("newsbot/related_outlets/empty") == 1
+
+
+def test_other_paths_of_a_shared_host_have_no_outlet() -> None:
+    # BBC News বাংলা owns www.bbc.com/bengali only; the English BBC is not a Bengali outlet.
+    links, _ = run([
+        related_link("Ukraine war latest", "https://www.bbc.com/news/world-europe-1"),
+        related_link("ইরানে বিক্ষোভ", "https://www.bbc.com/bengali/articles/c123"),
+    ])
+    assert [link["outlet_id"] for link in links] == [None, "bbcbangla"]

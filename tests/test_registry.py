@@ -75,6 +75,30 @@ def test_path_outlets_beat_their_host() -> None:
     assert REGISTRY.by_url("https://notprothomalo.com/x") is None
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.bbc.com/news/world-asia-123",
+        "https://bbc.com/sport/football/1",
+        "https://www.bbc.com/hindi/articles/c1",
+        "https://www.bbc.com/bengalinews/x",
+        "www.bbc.com",
+    ],
+)
+def test_a_path_outlet_owns_only_its_path_of_a_shared_host(url: str) -> None:
+    assert REGISTRY.by_url(url) is None
+
+
+def test_no_outlet_is_registered_on_a_bare_shared_host() -> None:
+    # An outlet that owns a path of a host must not also claim the whole host.
+    for outlet in REGISTRY:
+        hosts_with_path = {d.value.partition("/")[0] for d in outlet.domains if "/" in d.value}
+        bare = {d.value for d in outlet.domains if "/" not in d.value}
+        for host in hosts_with_path:
+            parent = host.removeprefix("www.")
+            assert host not in bare and parent not in bare, (outlet.id, host)
+
+
 def test_start_points_come_from_the_registry() -> None:
     from datetime import date
 

@@ -86,7 +86,7 @@ def test_content_is_present_and_consistent() -> None:
     assert len(titles) == len(set(titles))
     urls = [a.url for a in web.articles.values()]
     assert len(urls) == len(set(urls))
-    assert sorted(expected.foreign_urls().values()) == ["en", "hi"]
+    assert sorted(expected.foreign_urls().values()) == ["as", "bn-Latn", "en", "hi"]
 
 
 def test_every_expected_article_answers_200_with_its_canonical(sample_web: str) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from newsbot import clock
 from newsbot.sampleweb import expected
 from newsbot.sampleweb.model import load
 from newsbot.sampleweb.server import serve
@@ -110,7 +111,7 @@ def test_old_delivered_articles_are_not_refetched_listings_are(runs: dict[str, A
     proc, records, summ = runs["run3"]
     assert proc.returncode == 0, why(proc)
     assert records == []
-    now = datetime.now(UTC)
+    now = clock.now()
     old = [
         a for a in runs["wanted"]
         if now - (parse_time(a.published) or now) >= timedelta(hours=48)

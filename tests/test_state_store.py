@@ -11,6 +11,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
 
+from newsbot import clock
 from newsbot.drops import Drop
 from newsbot.items import Article
 from newsbot.middlewares.refetch import RefetchMiddleware
@@ -256,8 +257,59 @@ def test_refetch_window(store: SQLiteStateStore) -> None:
 
 def test_refetch_window_setting_and_off_switch(store: SQLiteStateStore) -> None:
     url = "https://www.prothomalo.com/world/x1"
-    seen_and_delivered(store, url, None, datetime.now(UTC) - timedelta(hours=30))
+    seen_and_delivered(store, url, None, clock.now() - timedelta(hours=30))
     assert RefetchMiddleware(store, None, 48).should_skip(request(url, "article")) is None
     assert RefetchMiddleware(store, None, 24).should_skip(request(url, "article")) is not None
     off = RefetchMiddleware(store, None, 24, enabled=False)
     assert off.should_skip(request(url, "article")) is None
+
+
+# -- source fingerprints --------------------------------------------------------------------------
+
+
+def test_cleaner_changes_are_no_revision_source_changes_are(store: SQLiteStateStore) -> None:
+    pipe, _ = pipeline(store)
+    first = article(body=["প্রথম অনুচ্ছেদ।", "আমাদের সঙ্গে থাকুন।"], source_fingerprint="S1")
+    out = pipe.process_item(first)
+    record = FeedRecord(URL, fingerprint(out.title, out.body), 0)
+    store.mark_pending("e1", [record])
+    assert store.lookup(URL).pending.source == "S1"
+    store.mark_delivered("e1", [record], target="t", when=NOW)
+    assert store.lookup(URL).delivered == Version(record.fingerprint, 0, "S1")
+    # The cleaner learned to drop the last line; the page is the same.
+    pipe2, _ = pipeline(store)
+    with pytest.raises(Drop, match="unchanged"):
+        pipe2.process_item(article(body=["প্রথম অনুচ্ছেদ।"], source_fingerprint="S1"))
+    # The page changed.
+    edited = pipe2.process_item(article(body=["সংশোধিত অনুচ্ছেদ।"], source_fingerprint="S2"))
+    assert edited.revision == 1
+
+
+def test_a_store_made_before_source_fingerprints_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE articles (canonical_url TEXT PRIMARY KEY, url TEXT, outlet_id TEXT,"
+        " fingerprint TEXT, published TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,"
+        " delivered_fingerprint TEXT, delivered_revision INTEGER, delivered_at TEXT,"
+        " delivered_to TEXT);"
+        "CREATE TABLE pending (entry_id TEXT NOT NULL, canonical_url TEXT NOT NULL,"
+        " fingerprint TEXT NOT NULL, revision INTEGER NOT NULL,"
+        " PRIMARY KEY (entry_id, canonical_url));"
+    )
+    db.execute(
+        "INSERT INTO articles VALUES (?, NULL, 'prothomalo', 'F', NULL, 'x', 'x', 'F', 2, 'x',"
+        " 't')",
+        (URL,),
+    )
+    db.commit()
+    db.close()
+    old = SQLiteStateStore(path)
+    try:
+        assert old.lookup(URL).delivered == Version("F", 2, None)
+        old.record_seen(URL, fingerprint="F", source="S")
+        assert old.lookup(URL).source == "S"
+    finally:
+        old.close()

@@ -21,7 +21,7 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from newsbot.delivery.errors import FeedConfigError
+from newsbot.errors import ConfigError
 from newsbot.exitcodes import ExitCode, describe
 from newsbot.extensions.summary import exit_code_from_stats, summary_of
 from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
@@ -81,7 +81,7 @@ class Command(ScrapyCrawlCommand):
             outcome.add_done_callback(keep_task)
         self.crawler_process.start()
 
-        config = [f for f in failures if isinstance(f, FeedConfigError)]
+        config = [f for f in failures if isinstance(f, ConfigError)]
         if config:
             logger.error("Configuration error, nothing crawled: %s", config[0])
             return ExitCode.CONFIG_ERROR

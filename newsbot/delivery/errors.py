@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from newsbot.errors import ConfigError
+
 
 class DeliveryError(Exception):
     """A feed could not be stored. The message says why in one line, without secrets.
@@ -16,5 +18,5 @@ class DeliveryError(Exception):
         self.skipped = skipped
 
 
-class FeedConfigError(Exception):
+class FeedConfigError(ConfigError):
     """The feed configuration would lose or leak data; the crawl must not start."""

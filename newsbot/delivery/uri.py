@@ -54,6 +54,11 @@ def stamp_of(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def run_id(crawler: Crawler, spider_name: str) -> str:
+    """``bn_world-20261129T194120Z``: the run's id in the state store and the run summary."""
+    return f"{spider_name}-{stamp_of(run_started(crawler))}"
+
+
 def time_params(moment: datetime, batch_id: int = 1) -> dict[str, Any]:
     """The newsbot placeholders for a run started at ``moment``."""
     moment = moment.astimezone(UTC)

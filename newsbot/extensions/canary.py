@@ -2,18 +2,27 @@
 a blocked crawler, a moved section) by comparing each run with the previous ones.
 
 Per outlet the run counts articles *found* (pages parsed into articles, whether emitted or
-dropped, plus article pages skipped because they were already delivered or answered "304 Not
-Modified") and the *coverage* of
-the fields ``title``, ``body``, ``published`` and ``authors`` among the parsed ones. These are
-compared with the average of the outlet's last ``NEWSBOT_CANARY_HISTORY`` untripped records in
-the state store. An outlet trips the canary when
+dropped, plus article pages skipped because they were already delivered, are outside the refetch
+window or answered "304 Not Modified") and the *coverage* of the fields ``title``, ``body``,
+``published`` and ``authors`` among the parsed ones. These are compared with the average of the
+outlet's last ``NEWSBOT_CANARY_HISTORY`` untripped records in the state store. An outlet trips
+the canary when
 
-* it found articles before and finds none now (``zero_articles``), or
-* it parsed articles before and parses none now, although it still finds article pages (all
-  skipped as already delivered, or all failing extraction: ``zero_parsed``), or
+* it found articles before and finds none now — not even pages it skipped (``zero_articles``), or
 * a field's coverage falls by more than ``NEWSBOT_CANARY_MAX_DROP`` (a share of the previous
   value, default 0.5: 0.9 → below 0.45 trips) — judged only when at least
-  ``NEWSBOT_CANARY_MIN_ARTICLES`` articles were parsed (``coverage_drop``).
+  ``NEWSBOT_CANARY_MIN_ARTICLES`` articles were parsed (``coverage_drop``), or
+* it has published nothing new for ``NEWSBOT_CANARY_STALE_HOURS`` (default 48; 0: never): no new
+  article this run, and the newest it ever had was first seen longer ago than that (``stale``),
+  or
+* its extraction profile misses on most of its pages (``profile_miss``, no history needed): on
+  more than ``NEWSBOT_CANARY_PROFILE_MISS_SHARE`` of at least ``NEWSBOT_CANARY_MIN_ARTICLES``
+  pages, no version of the profile recognised the page or one of the fields
+  ``NEWSBOT_CANARY_PROFILE_FIELDS`` matched nothing (the extractor fell back, so the articles
+  may look fine: the site was redesigned and its profile needs a new version).
+
+An outlet whose article pages were all skipped as already delivered is a quiet outlet, not a
+broken one: only the ``stale`` rule speaks of it, and only once the quiet lasts.
 
 Alerts go to the log (WARNING), the run summary (``canary``) and the exit code
 (``CANARY_TRIPPED``). Only runs that finished normally are compared and recorded; a tripped
@@ -25,8 +34,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -35,7 +45,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsbot import clock
-from newsbot.delivery.uri import run_started, stamp_of
+from newsbot.delivery.uri import run_id, run_started
+from newsbot.extract.profiles import PROFILE_MISS_PREFIX, PROFILE_PAGES_PREFIX
 from newsbot.middlewares.refetch import NOT_MODIFIED_PREFIX, SKIPPED_PREFIX
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler
 
@@ -50,7 +61,7 @@ class Alert:
     """One canary finding."""
 
     outlet_id: str
-    kind: str  # "zero_articles" | "zero_parsed" | "coverage_drop"
+    kind: str  # "zero_articles" | "coverage_drop" | "stale" | "profile_miss"
     field: str | None
     baseline: float
     current: float
@@ -111,11 +122,16 @@ def compare(
     min_articles: int = 3,
     outlets: set[str] | None = None,
     accept: set[str] | frozenset[str] = frozenset(),
+    newest: Callable[[str], datetime | None] | None = None,
+    stale_hours: float = 0,
+    now: datetime | None = None,
 ) -> list[Alert]:
     """Alerts for ``current`` (this run's outlet records) against ``history`` (earlier runs).
 
     ``outlets`` limits the check to the outlets this run was asked to crawl (None: all seen).
-    Marks the tripped records in ``current`` (``tripped=True``)."""
+    ``newest(outlet_id)`` tells when the outlet's newest article was first seen, for the
+    ``stale`` rule (``stale_hours`` > 0). Marks the tripped records in ``current``."""
+    moment = now or clock.now()
     past: dict[str, list[OutletRun]] = defaultdict(list)
     for run in history:
         for record in run.outlets:
@@ -146,17 +162,17 @@ def compare(
             )
             now.tripped = True
             continue
-        parsed_before = _mean(r.parsed for r in records) or 0.0
-        if now.parsed == 0 and parsed_before > 0:
+        quiet = _quiet_hours(now, newest, stale_hours, moment)
+        if quiet is not None:
             alerts.append(
                 Alert(
                     outlet_id,
-                    "zero_parsed",
+                    "stale",
                     None,
-                    round(parsed_before, 2),
-                    0.0,
-                    f"outlet {outlet_id}: {now.found} article page(s) found but none parsed "
-                    f"(previous runs: {parsed_before:.1f} parsed on average)",
+                    float(stale_hours),
+                    round(quiet, 1),
+                    f"outlet {outlet_id}: nothing new for {quiet:.0f} h "
+                    f"(NEWSBOT_CANARY_STALE_HOURS={stale_hours:g})",
                 )
             )
             now.tripped = True
@@ -188,9 +204,58 @@ def compare(
     return alerts
 
 
+def profile_alerts(
+    stats: dict[str, Any],
+    *,
+    fields: Iterable[str] = ("detect", "title", "body"),
+    max_share: float = 0.5,
+    min_pages: int = 3,
+    outlets: set[str] | None = None,
+    accept: set[str] | frozenset[str] = frozenset(),
+) -> list[Alert]:
+    """``profile_miss`` alerts from the crawl stats: outlets whose profile missed one of
+    ``fields`` on more than ``max_share`` of at least ``min_pages`` pages."""
+    alerts: list[Alert] = []
+    for key, value in sorted(stats.items()):
+        if not key.startswith(PROFILE_PAGES_PREFIX):
+            continue
+        outlet_id, pages = key[len(PROFILE_PAGES_PREFIX):], int(value)
+        if pages < min_pages or outlet_id in accept or (outlets is not None
+                                                        and outlet_id not in outlets):
+            continue
+        for name in fields:
+            missed = int(stats.get(f"{PROFILE_MISS_PREFIX}{outlet_id}/{name}", 0))
+            if missed / pages > max_share:
+                what = "recognised none" if name == "detect" else f"found no {name}"
+                alerts.append(Alert(
+                    outlet_id, "profile_miss", name, 0.0, round(missed / pages, 3),
+                    f"outlet {outlet_id}: its profile {what} on {missed} of {pages} pages "
+                    "(a redesign? the profile needs a new version)",
+                ))
+    return alerts
+
+
+def _quiet_hours(
+    run: OutletRun,
+    newest: Callable[[str], datetime | None] | None,
+    stale_hours: float,
+    moment: datetime,
+) -> float | None:
+    """Hours since the outlet's newest article was first seen, when that is over the limit and
+    this run brought nothing new (else None)."""
+    if stale_hours <= 0 or newest is None or run.new > 0:
+        return None
+    seen = newest(run.outlet_id)
+    if seen is None:
+        return None
+    hours = (moment - seen).total_seconds() / 3600
+    return hours if hours > stale_hours else None
+
+
 class _Tally:
     def __init__(self) -> None:
         self.parsed = 0
+        self.new = 0
         self.present: dict[str, int] = dict.fromkeys(COVERAGE_FIELDS, 0)
 
 
@@ -206,6 +271,10 @@ class CanaryExtension:
         self.history = settings.getint("NEWSBOT_CANARY_HISTORY", 5)
         self.min_articles = settings.getint("NEWSBOT_CANARY_MIN_ARTICLES", 3)
         self.accept = set(settings.getlist("NEWSBOT_CANARY_ACCEPT"))
+        self.stale_hours = settings.getfloat("NEWSBOT_CANARY_STALE_HOURS", 48)
+        self.profile_fields = settings.getlist("NEWSBOT_CANARY_PROFILE_FIELDS",
+                                               ["detect", "title", "body"])
+        self.profile_miss_share = settings.getfloat("NEWSBOT_CANARY_PROFILE_MISS_SHARE", 0.5)
         self.tally: dict[str, _Tally] = defaultdict(_Tally)
         self.report: CanaryReport | None = None
         self.run: RunRecord | None = None
@@ -236,6 +305,8 @@ class CanaryExtension:
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
         self._count(item)
+        if not ItemAdapter(item).get("revision"):
+            self.tally[ItemAdapter(item).get("outlet_id") or "unknown"].new += 1
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
         if getattr(exception, "reason", None) not in NOT_FOUND_REASONS:
@@ -262,6 +333,7 @@ class CanaryExtension:
                 found=tally.parsed + skipped.get(outlet_id, 0),
                 parsed=tally.parsed,
                 coverage=coverage,
+                new=tally.new,
             )
         return records
 
@@ -290,7 +362,21 @@ class CanaryExtension:
             min_articles=self.min_articles,
             outlets=outlets,
             accept=self.accept,
+            newest=store.newest_first_seen,
+            stale_hours=self.stale_hours,
         )
+        for alert in profile_alerts(
+            self.crawler.stats.get_stats(),
+            fields=self.profile_fields,
+            max_share=self.profile_miss_share,
+            min_pages=self.min_articles,
+            outlets=outlets,
+            accept=self.accept,
+        ):
+            alerts.append(alert)
+            record = current.setdefault(alert.outlet_id,
+                                        OutletRun(alert.outlet_id, found=0, parsed=0))
+            record.tripped = True
         for alert in alerts:
             logger.warning("Canary: %s", alert.message)
         self.report = CanaryReport(
@@ -302,7 +388,7 @@ class CanaryExtension:
         )
         started = run_started(self.crawler)
         self.run = RunRecord(
-            run_id=f"{spider.name}-{stamp_of(started)}",
+            run_id=run_id(self.crawler, spider.name),
             spider=spider.name,
             started_at=started,
             finished_at=clock.now(),

@@ -10,7 +10,8 @@ also uploaded beside the run's first stored S3 feed.
 
 Content (all times UTC)::
 
-    spider, started_at, finished_at, duration_seconds, finish_reason,
+    spider, run_id (``<spider>-<stamp>``, as in the state store's run history),
+    started_at, finished_at, duration_seconds, finish_reason,
     exit_code, exit_status, problems: [names of the exit codes that applied],
     items: {scraped, dropped, new, revised},
     outlets: {<outlet_id>: {scraped, new, revised, dropped: {reason: n}, refetch_skipped}},
@@ -46,7 +47,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from newsbot import clock
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.targets import FileTarget, S3Target, make_target
-from newsbot.delivery.uri import run_started, uri_params_for
+from newsbot.delivery.uri import run_id, run_started, uri_params_for
 from newsbot.drops import DROP_STATS_PREFIX
 from newsbot.exitcodes import DESCRIPTIONS, ExitCode, pick
 from newsbot.extensions.canary import CanaryExtension
@@ -227,6 +228,7 @@ class SummaryExtension:
         feeds = [r.to_dict() for r in context.results]
         return {
             "spider": spider.name,
+            "run_id": run_id(self.crawler, spider.name),
             "started_at": self.started.isoformat(timespec="seconds"),
             "finished_at": finished.isoformat(timespec="seconds"),
             "duration_seconds": round((finished - self.started).total_seconds(), 3),

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from newsbot.cleaning import clean_article
+from newsbot.errors import ConfigError
 from newsbot.extract.guard import ExtractionError
 from newsbot.extract.page import extract_page
 from newsbot.items import Article
@@ -20,16 +21,19 @@ def extract_html(
     encoding: str | None = None,
     fetched_at: str | None = None,
     text_only: bool = False,
+    misses: list[str] | None = None,
 ) -> Article:
     """The article of a page given as text or bytes (``encoding`` for bytes, else the page's
     own declaration, else UTF-8). Raises :class:`ExtractionError` and nothing else.
 
-    ``text_only`` skips the fields that do not shape the body (for :func:`main_text`)."""
+    ``text_only`` skips the fields that do not shape the body (for :func:`main_text`);
+    ``misses`` receives the outlet profile's fields that matched nothing on the page."""
     try:
         return extract_page(
-            html, url, encoding=encoding, fetched_at=fetched_at, text_only=text_only
+            html, url, encoding=encoding, fetched_at=fetched_at, text_only=text_only,
+            misses=misses,
         )
-    except ExtractionError:
+    except (ExtractionError, ConfigError):
         raise
     except RecursionError:
         raise ExtractionError("too_deep", url) from None
@@ -40,13 +44,14 @@ def extract_html(
         raise ExtractionError("extract_failed", f"{url}: {type(exc).__name__}: {exc}") from None
 
 
-def extract_article(response: Any) -> Article:
-    """The article of a Scrapy ``TextResponse`` (no reactor needed). Raises ExtractionError."""
+def extract_article(response: Any, misses: list[str] | None = None) -> Article:
+    """The article of a Scrapy ``TextResponse`` (no reactor needed). Raises ExtractionError.
+    ``misses`` receives the outlet profile's fields that matched nothing on the page."""
     body = getattr(response, "body", b"")
     encoding = getattr(response, "encoding", None)
     if isinstance(body, (bytes, bytearray)) and body:
-        return extract_html(bytes(body), response.url, encoding=encoding)
-    return extract_html(getattr(response, "text", "") or "", response.url)
+        return extract_html(bytes(body), response.url, encoding=encoding, misses=misses)
+    return extract_html(getattr(response, "text", "") or "", response.url, misses=misses)
 
 
 def clean(article: Article, *, text_only: bool = False) -> tuple[dict[str, Any], str | None]:
@@ -68,14 +73,14 @@ def extract_record(html: str | bytes, url: str, encoding: str | None = None) -> 
 
 
 def main_text(html: str, url: str) -> str:
-    """The cleaned body text of a page, paragraphs joined by blank lines ('' on any failure)."""
+    """The cleaned body text of a page, paragraphs joined by blank lines ('' when the page holds
+    no article; an unexpected error is logged at ERROR by :func:`extract_html`)."""
     try:
         article = extract_html(html, url, text_only=True)
-        record, _ = clean(article, text_only=True)
-        body = record.get("body") if isinstance(record, dict) else None
-        if body is None:
-            body = article.body
-        return "\n\n".join(p for p in body if p)
-    except Exception:  # the scorer and callers need a string, always
-        log.debug("main_text failed for %s", url, exc_info=True)
+    except ExtractionError:
         return ""
+    record, _ = clean(article, text_only=True)
+    body = record.get("body") if isinstance(record, dict) else None
+    if body is None:
+        body = article.body
+    return "\n\n".join(p for p in body if p)

@@ -71,9 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"extract: no article: {exc}", file=sys.stderr)
         return EXIT_NO_ARTICLE
     if args.raw:
-        from dataclasses import asdict
+        from newsbot.items import record as as_record
 
-        _write(asdict(article), args.indent)
+        _write(as_record(article), args.indent)
         return EXIT_OK
     record, reason = clean(article)
     record = dict(record)

@@ -548,40 +548,37 @@ def _add_lead(paras: list[str], lead: str | None) -> list[str]:
 def generic_body(html: str, url: str, *, tree=None) -> list[str]:
     """The article body of a page as paragraphs, in page order, white space collapsed.
 
-    ``tree`` may be a tree already parsed from ``html`` (it is copied, not modified). Never
-    raises: empty, binary, oversized or unparsable input gives [].
+    ``tree`` may be a tree already parsed from ``html`` (it is copied, not modified). Empty,
+    binary, oversized or unparsable input gives []; an error in this code is not the page's
+    fault and is raised (the extraction API turns it into an ``extract_failed`` drop).
     """
-    try:
-        if tree is None:
-            tree = parse_html(html)
-        elif isinstance(tree, etree._Element):
-            tree = copy.deepcopy(tree)
-        else:
-            tree = None
-        if tree is None:
-            return []
-        title_keys = _title_keys(tree)
-        descriptions = _descriptions(tree)
-        _prepare(tree)
-        paras = _run_trafilatura(tree, url, fast=True)
-        long_p = int(_COUNT_LONG_P(tree))
-        cov = _coverage(long_p, paras)
-        if (cov is not None and cov < MIN_COVERAGE) or sum(map(len, paras)) < MIN_BODY_CHARS:
-            full = _run_trafilatura(tree, url, fast=False)
-            full_cov = _coverage(long_p, full)
-            if (full_cov or 0) > (cov or 0) + 0.2 or (
-                not cov and sum(map(len, full)) > sum(map(len, paras))
-            ):
-                paras = full
-        if cov is not None and cov < 0.9:
-            paras = _recover_siblings(tree, paras)
-        paras = _clean(paras, title_keys)
-        if not paras:
-            return _repair(tree, descriptions)
-        return _add_lead(paras, _find_lead(tree, descriptions) if descriptions else None)
-    except Exception:  # a bad page must never take the crawl down
-        log.debug("generic extraction failed for %s", url, exc_info=True)
+    if tree is None:
+        tree = parse_html(html)
+    elif isinstance(tree, etree._Element):
+        tree = copy.deepcopy(tree)
+    else:
+        tree = None
+    if tree is None:
         return []
+    title_keys = _title_keys(tree)
+    descriptions = _descriptions(tree)
+    _prepare(tree)
+    paras = _run_trafilatura(tree, url, fast=True)
+    long_p = int(_COUNT_LONG_P(tree))
+    cov = _coverage(long_p, paras)
+    if (cov is not None and cov < MIN_COVERAGE) or sum(map(len, paras)) < MIN_BODY_CHARS:
+        full = _run_trafilatura(tree, url, fast=False)
+        full_cov = _coverage(long_p, full)
+        if (full_cov or 0) > (cov or 0) + 0.2 or (
+            not cov and sum(map(len, full)) > sum(map(len, paras))
+        ):
+            paras = full
+    if cov is not None and cov < 0.9:
+        paras = _recover_siblings(tree, paras)
+    paras = _clean(paras, title_keys)
+    if not paras:
+        return _repair(tree, descriptions)
+    return _add_lead(paras, _find_lead(tree, descriptions) if descriptions else None)
 
 
 def generic_text(html: str, url: str) -> str:

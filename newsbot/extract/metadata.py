@@ -56,6 +56,8 @@ class PageMetadata:
     description: str | None = None
     published: str | None = None
     updated: str | None = None
+    published_values: list[str] = field(default_factory=list)
+    updated_values: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     section: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -305,6 +307,11 @@ def _meta_map(root: Any) -> dict[str, list[str]]:
     return out
 
 
+def _present(*values: str | None) -> list[str]:
+    """The values given, in order, each once."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
 def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
     for key in keys:
         values = meta.get(key)
@@ -342,10 +349,7 @@ def read_metadata(sel: Selector, url: str) -> PageMetadata:
     """Read the page's metadata from JSON-LD, OpenGraph/``article:*`` meta, microdata,
     ``<link rel=canonical>`` and ``<html lang>``. JSON-LD wins where both speak."""
     meta = PageMetadata()
-    try:
-        _fill(meta, sel, url)
-    except Exception:  # metadata is evidence, never a reason to fail
-        log.debug("metadata reading failed for %s", url, exc_info=True)
+    _fill(meta, sel, url)
     return meta
 
 
@@ -375,22 +379,25 @@ def _fill(meta: PageMetadata, sel: Selector, url: str) -> None:
         _text(art.get("description"))
         or _first(tags, "og:description", "description", "twitter:description")
     )
-    meta.published = (
-        _text(art.get("datePublished"))
-        or _first(
-            tags, "article:published_time", "datepublished", "og:published_time",
-            "pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date",
-            "parsely-pub-date", "sailthru.date",
-        )
-        or _itemprop(root, "datePublished")
-        or _text(art.get("dateCreated"))
+    # Every value each source gives, in order of trust: the first is the date, a later one
+    # may still give the time of day a date-only first value lacks.
+    meta.published_values = _present(
+        _text(art.get("datePublished")),
+        *(_first(tags, key) for key in (
+            "article:published_time", "datepublished", "og:published_time", "pubdate",
+            "publishdate", "publish-date", "date", "dc.date.issued", "dc.date",
+            "parsely-pub-date", "sailthru.date")),
+        _itemprop(root, "datePublished"),
+        _text(art.get("dateCreated")),
     )
-    meta.updated = (
-        _text(art.get("dateModified"))
-        or _first(tags, "article:modified_time", "og:updated_time", "datemodified",
-                  "last-modified")
-        or _itemprop(root, "dateModified")
+    meta.updated_values = _present(
+        _text(art.get("dateModified")),
+        *(_first(tags, key) for key in (
+            "article:modified_time", "og:updated_time", "datemodified", "last-modified")),
+        _itemprop(root, "dateModified"),
     )
+    meta.published = next(iter(meta.published_values), None)
+    meta.updated = next(iter(meta.updated_values), None)
     authors = _people(art.get("author")) if art else []
     if not authors:
         authors = [a for a in tags.get("article:author", []) if not _looks_like_url(a)]

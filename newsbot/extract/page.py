@@ -26,7 +26,8 @@ import lxml.html
 from parsel import Selector
 
 from newsbot import clock
-from newsbot.dates import find_dates, parse_date, to_iso
+from newsbot.canonical import judge
+from newsbot.dates import Stamp, find_stamps, from_epoch, parse_stamp, to_iso, tzinfo_for
 from newsbot.extract.body import (
     MAX_DATE_LINE_CHARS,
     filter_body,
@@ -39,6 +40,8 @@ from newsbot.extract.body import (
 from newsbot.extract.furniture import (
     CAPTION_CLASS_RE,
     MAX_BYLINE_CHARS,
+    article_scope,
+    chrome_or_teaser,
     furniture,
     placed_as_standfirst,
 )
@@ -56,16 +59,19 @@ from newsbot.extract.related import (
 )
 from newsbot.extract.selectors import select
 from newsbot.extract.vocab import (
+    is_account_name,
     is_desk,
     strip_byline_prefix,
 )
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.text import clean_line, compare_key
-from newsbot.urls import absolute_url, canonicalize_url
+from newsbot.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
+#: Most date elements of the page itself that are read.
+MAX_DATE_ELEMENTS = 12
 #: A page that is not marked as an article needs at least this much body text.
 MIN_UNMARKED_BODY_CHARS = 200
 _TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " : ", " » ", " ।")
@@ -84,6 +90,9 @@ class PageContext:
     meta: PageMetadata
     order: DocOrder
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Profile fields whose selectors matched nothing on this page ("detect" when no version
+    #: of the outlet's profile recognised it); the extractor fell back for each.
+    misses: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> lxml.html.HtmlElement:
@@ -116,7 +125,10 @@ def build_context(
         profile = profile_for(outlet.id)
     version = profile.version_for(sel) if profile else None
     meta = read_metadata(sel, url)
-    return PageContext(url, loaded, sel, outlet, profile, version, meta, DocOrder(loaded.root))
+    ctx = PageContext(url, loaded, sel, outlet, profile, version, meta, DocOrder(loaded.root))
+    if profile is not None and version is None:
+        ctx.misses.append("detect")
+    return ctx
 
 
 def _now_utc() -> str:
@@ -164,11 +176,14 @@ class GenericExtractor:
 
     # -- fields --------------------------------------------------------------------------------
 
-    def canonical_url(self) -> str:
-        """rel=canonical resolved against the URL (else the URL), in canonical form."""
+    def canonical_url(self) -> tuple[str, str | None]:
+        """rel=canonical (else og:url) resolved against the URL, in canonical form, when it is
+        believable (:func:`newsbot.canonical.judge`), else the URL; and why it was ignored."""
         href = self.ctx.sel.xpath("//link[@rel='canonical'][@href][1]/@href").get()
+        if not (href and href.strip()):
+            href = self.ctx.sel.xpath("//meta[@property='og:url'][@content][1]/@content").get()
         target = absolute_url(self.ctx.url, href) if href and href.strip() else None
-        return canonicalize_url(target or self.ctx.url)
+        return judge(self.ctx.url, target)
 
     def title(self) -> str:
         """Profile → og:title / JSON-LD headline → <h1> → <title> minus " | site"."""
@@ -199,51 +214,72 @@ class GenericExtractor:
         return names
 
     def dates(self) -> tuple[str | None, str | None]:
-        """(published, updated) as ISO 8601 with offset. Machine-readable dates first (profile
-        ISO values, then metadata), then visible date text in the outlet's time zone."""
+        """(published, updated) as ISO 8601 with offset.
+
+        Candidates in order of evidence: the profile's machine-readable values (ISO, Unix
+        time), metadata, the text of the profile's date selectors, the page's own visible date
+        elements (never the masthead, footer, sidebars or other articles' teasers). The first
+        wins, except that a value with a time of day beats a date-only value for the same day.
+        ``updated`` is dropped when it does not come after ``published``."""
         tz = self.ctx.tz
-        result: dict[str, str | None] = {"published": None, "updated": None}
-        visible: dict[str, list[str]] = {"published": [], "updated": []}
+        meta = {"published": self.ctx.meta.published_values,
+                "updated": self.ctx.meta.updated_values}
+        page = self._visible_dates()
+        best: dict[str, Stamp | None] = {}
         for name in ("published", "updated"):
+            stamps: list[Stamp | None] = []
+            visible: list[str] = []
             for value in self.profile_values(name):
-                if _looks_iso(value):
-                    result[name] = result[name] or _iso(value, tz)
-                else:
-                    visible[name].append(value)
-        meta = {"published": self.ctx.meta.published, "updated": self.ctx.meta.updated}
-        for name in ("published", "updated"):
-            if not result[name] and meta[name]:
-                result[name] = _iso(meta[name], tz)
-        for name in ("published", "updated"):
-            if not result[name] and visible[name]:
-                found = find_dates(" \n".join(visible[name]), default_tz=tz)
+                stamp = _machine_stamp(value, tz)
+                if stamp is None:
+                    visible.append(value)
+                stamps.append(stamp)
+            stamps += [_machine_stamp(value, tz) or parse_stamp(value, default_tz=tz)
+                       for value in meta[name]]
+            if visible:
+                found = find_stamps(" \n".join(visible), default_tz=tz)
                 # An unlabelled date counts as "published": in the text of the profile's
                 # ``updated`` selectors it is the updated date.
-                dt = found.get(name) or found.get("published")
-                result[name] = to_iso(dt) if dt else None
-        if not result["published"]:
-            found = self._visible_dates()
-            result["published"] = found.get("published")
-            result["updated"] = result["updated"] or found.get("updated")
-        if result["updated"] and result["updated"] == result["published"]:
-            result["updated"] = None
-        return result["published"], result["updated"]
+                stamps.append(found.get(name) or found.get("published"))
+            stamps.append(page.get(name))
+            best[name] = _most_precise([s for s in stamps if s is not None])
+        published, updated = best["published"], best["updated"]
+        if updated and published and updated.moment <= published.moment:
+            updated = None
+        return (to_iso(published.moment) if published else None,
+                to_iso(updated.moment) if updated else None)
 
-    def _visible_dates(self) -> dict[str, str | None]:
-        """Dates printed on the page: <time> elements and short date-like elements."""
+    def _visible_dates(self) -> dict[str, Stamp | None]:
+        """Dates printed on the page: <time> elements and short date-like elements of the
+        article itself — not the masthead's "today" before the headline and outside the
+        article, not page chrome, not other articles' teasers."""
+        root = self.ctx.root
+        h1 = next(root.iter("h1"), None)
+        scope = article_scope(h1)
+        today = clock.today(tzinfo_for(self.ctx.tz))
         texts: list[str] = []
-        for node in furniture(self.ctx.root, self.ctx.cache)["date"][:12]:
+        for node in furniture(root, self.ctx.cache)["date"]:
+            if len(texts) >= MAX_DATE_ELEMENTS:
+                break
+            if chrome_or_teaser(node, h1):
+                continue
+            before_h1 = h1 is not None and self.ctx.order(node) < self.ctx.order(h1)
+            if before_h1 and scope is not None and scope not in set(node.iterancestors()):
+                continue  # a masthead line outside the article
             value = node.get("datetime")
             if value and _looks_iso(value):
-                texts.append(value)
-                continue
-            text = element_text(node)
-            if 4 <= len(text) <= MAX_DATE_LINE_CHARS * 2:
-                texts.append(text)
+                text = value
+            else:
+                text = element_text(node)
+                if not 4 <= len(text) <= MAX_DATE_LINE_CHARS * 2:
+                    continue
+            stamp = parse_stamp(text, default_tz=self.ctx.tz)
+            if before_h1 and stamp and not stamp.timed and stamp.moment.date() == today:
+                continue  # the masthead's "today"
+            texts.append(text)
         if not texts:
             return {}
-        found = find_dates("\n".join(texts), default_tz=self.ctx.tz)
-        return {k: (to_iso(v) if v else None) for k, v in found.items()}
+        return find_stamps("\n".join(texts), default_tz=self.ctx.tz)
 
     def byline(self, visible: bool = True) -> tuple[list[str], str | None]:
         """(authors, desk): people from the profile, else metadata, else (with ``visible``)
@@ -257,7 +293,7 @@ class GenericExtractor:
         for raw in candidates:
             for name in _split_names(raw):
                 name = strip_byline_prefix(name)
-                if not name or name.startswith(("http://", "https://")):
+                if not name or name.startswith(("http://", "https://")) or is_account_name(name):
                     continue
                 if is_desk(name):
                     desk = desk or name
@@ -390,11 +426,11 @@ class GenericExtractor:
         section = self.section()
         published = updated = None
         tags: list[str] = []
-        canonical = ctx.url
+        canonical, ignored = ctx.url, None
         if not text_only:
             published, updated = self.dates()
             tags = self.tags()
-            canonical = self.canonical_url()
+            canonical, ignored = self.canonical_url()
         self.related_result = related = self.related()
         link_keys = link_text_keys(ctx.root)
         remove_elements(related.elements)
@@ -428,6 +464,7 @@ class GenericExtractor:
         return Article(
             url=ctx.url,
             canonical_url=canonical,
+            canonical_ignored=ignored,
             outlet_id=ctx.outlet.id if ctx.outlet else None,
             outlet_name=ctx.outlet.name_bn if ctx.outlet else None,
             title=title,
@@ -456,13 +493,17 @@ class ProfileExtractor(GenericExtractor):
         self._cache: dict[str, list[str]] = {}
 
     def profile_values(self, name: str) -> list[str]:
-        """Values of the first selector of field ``name`` that yields any."""
+        """Values of the first selector of field ``name`` that yields any. A field whose
+        selectors all match nothing is noted in ``ctx.misses`` (the caller falls back)."""
         if name not in self._cache:
             values: list[str] = []
-            for expr in self.version.selectors(name):
+            exprs = self.version.selectors(name)
+            for expr in exprs:
                 values = _texts(self.ctx.sel, expr)
                 if values:
                     break
+            if exprs and not values:
+                self.ctx.misses.append(name)
             self._cache[name] = values
         return self._cache[name]
 
@@ -476,6 +517,8 @@ class ProfileExtractor(GenericExtractor):
     def body_paragraphs(self) -> list[str]:
         """Paragraphs of the profile's body containers (minus ``drop``), else generic."""
         paragraphs = profile_body(self.ctx.sel, self.version)
+        if not paragraphs and self.version.body:
+            self.ctx.misses.append("body")
         return paragraphs or super().body_paragraphs()
 
 
@@ -492,9 +535,26 @@ def _looks_iso(value: str) -> bool:
     return bool(re.match(r"^\s*\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2})?", value))
 
 
-def _iso(value: str, tz: str) -> str | None:
-    dt = parse_date(value, default_tz=tz)
-    return to_iso(dt) if dt else None
+def _machine_stamp(value: str, tz: str) -> Stamp | None:
+    """A machine-readable date (ISO 8601, or a Unix time from embedded JSON); None for text."""
+    if _looks_iso(value):
+        return parse_stamp(value, default_tz=tz)
+    stamp = from_epoch(value)
+    # A Unix time carries no offset of its own: it is given in the outlet's time zone.
+    return stamp._replace(moment=stamp.moment.astimezone(tzinfo_for(tz))) if stamp else None
+
+
+def _most_precise(stamps: list[Stamp]) -> Stamp | None:
+    """The first stamp, unless it is date-only and a later one gives a time on that same day."""
+    if not stamps:
+        return None
+    first = stamps[0]
+    if not first.timed:
+        day = first.moment.date()
+        for stamp in stamps[1:]:
+            if stamp.timed and stamp.moment.astimezone(first.moment.tzinfo).date() == day:
+                return stamp
+    return first
 
 
 def _same_image(src: str, url: str) -> bool:
@@ -515,9 +575,14 @@ def extract_page(
     fetched_at: str | None = None,
     text_only: bool = False,
     profiles: Mapping[str, Profile] | None = None,
+    misses: list[str] | None = None,
 ) -> Article:
     """Guard, parse once, choose the extractor and read the article (raises ExtractionError);
     ``text_only`` skips fields that do not shape the body; ``profiles`` replaces the bundled
-    profiles."""
+    profiles; ``misses`` receives the profile fields that matched nothing (see
+    :attr:`PageContext.misses`), also when the page then fails."""
     ctx = build_context(html, url, encoding, profiles)
+    if misses is not None:
+        misses.extend(ctx.misses)
+        ctx.misses = misses
     return extractor_for(ctx).extract(fetched_at=fetched_at, text_only=text_only)

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsbot.boilerplate import MARKER, load_phrasebook, looks_like_prose, sentence_end
+from newsbot.boilerplate import (
+    MARKER,
+    load_phrasebook,
+    looks_like_prose,
+    marker_ends_body,
+    sentence_end,
+)
 from newsbot.items import Article, related_link
 from newsbot.registry import load_registry
 from newsbot.text import clean_line, compare_key, tokens
@@ -139,7 +145,10 @@ class _Reader:
             kind = self.heading(i)
             if kind is not None:
                 in_related = under_heading = True
-                in_tail = in_tail or (kind == MARKER and seen_prose)
+                in_tail = in_tail or (
+                    kind == MARKER and seen_prose
+                    and marker_ends_body(x.text for x in self.lines[i + 1:])
+                )
                 i += 1
                 continue
             found = self.pair_at(i, in_related)

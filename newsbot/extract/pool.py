@@ -6,7 +6,7 @@ worker processes (:class:`ExtractionPool`) and awaits the :class:`~newsbot.items
 returns. With 0 (the default) pages are extracted in the crawl process. Workers are started with
 ``spawn`` (a clean interpreter: no threads or sockets of the crawl inherited) and warmed up when
 the pool opens; their clock is the crawl's (``NEWSBOT_NOW`` is inherited, ``fetched_at`` is
-passed along).
+passed along) and so are their profiles (``NEWSBOT_PROFILES_DIR``).
 
 It pays when extraction, not the network, limits a crawl (backfills, re-extraction, fast local
 mirrors) and a core is free; a polite crawl of live sites spends its time waiting, and each
@@ -25,13 +25,20 @@ from typing import Any
 
 from newsbot.extract.api import extract_html
 from newsbot.extract.guard import ExtractionError
+from newsbot.extract.profiles import use_profiles
 from newsbot.items import Article
 
 #: Stats key: the largest peak RSS (MB) of the worker processes, set when the pool closes.
 WORKER_RSS_STAT = "newsbot/extract_workers/peak_rss_mb"
 
-#: What a worker returns: ("ok", article, cpu seconds) or ("drop", reason, detail, cpu seconds).
+#: What a worker returns: ("ok", article, misses, cpu seconds) or ("drop", reason, detail,
+#: misses, cpu seconds); misses are the profile fields that matched nothing.
 Outcome = tuple[Any, ...]
+
+
+def _init_worker(profiles_dir: str | None) -> None:
+    """Use the crawl's extraction profiles (``NEWSBOT_PROFILES_DIR``) in the worker."""
+    use_profiles(profiles_dir)
 
 
 def _warm_up() -> int:
@@ -61,22 +68,24 @@ def extract_outcome(body: bytes, url: str, encoding: str | None, fetched_at: str
     """Extract one page in a worker; errors come back as values (ExtractionError does not
     survive pickling with its reason)."""
     started = time.process_time()
+    misses: list[str] = []
     try:
-        article = extract_html(body, url, encoding=encoding, fetched_at=fetched_at)
+        article = extract_html(body, url, encoding=encoding, fetched_at=fetched_at, misses=misses)
     except ExtractionError as exc:
-        return ("drop", exc.reason, exc.detail, time.process_time() - started)
-    return ("ok", article, time.process_time() - started)
+        return ("drop", exc.reason, exc.detail, misses, time.process_time() - started)
+    return ("ok", article, misses, time.process_time() - started)
 
 
 class ExtractionPool:
     """``workers`` extraction processes fed from the crawl's event loop."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, profiles_dir: str | None = None):
         if workers < 1:
             raise ValueError("an extraction pool needs at least one worker")
         self.workers = workers
         self._executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(profiles_dir,),
         )
         #: CPU seconds the workers spent extracting.
         self.cpu_seconds = 0.0
@@ -88,13 +97,16 @@ class ExtractionPool:
             future.result()
 
     async def extract(self, body: bytes, url: str, encoding: str | None,
-                      fetched_at: str) -> Article:
-        """The article of a page (raises :class:`ExtractionError` like ``extract_html``)."""
+                      fetched_at: str, misses: list[str] | None = None) -> Article:
+        """The article of a page (raises :class:`ExtractionError` like ``extract_html``);
+        ``misses`` receives the profile fields that matched nothing on it."""
         loop = asyncio.get_running_loop()
         outcome = await loop.run_in_executor(
             self._executor, extract_outcome, body, url, encoding, fetched_at
         )
         self.cpu_seconds += outcome[-1]
+        if misses is not None:
+            misses.extend(outcome[-2])
         if outcome[0] == "drop":
             raise ExtractionError(outcome[1], outcome[2])
         return outcome[1]

@@ -7,7 +7,14 @@ extractor then falls back to structured metadata and the generic extractor field
 All profiles are loaded once per process.
 
 Selectors: a string starting with "/" or "(" is XPath, otherwise CSS (parsel ``::text`` and
-``::attr()``).
+``::attr()``); ``<selector> >> <JMESPath>`` reads embedded JSON (see
+:mod:`newsbot.extract.selectors`). Selectors that compile but match nothing on a page fail soft:
+the extractor falls back field by field and counts the miss (:data:`PROFILE_MISS_PREFIX`).
+
+A profile file that cannot be read, or a selector or URL pattern in it that does not compile,
+is a :class:`ProfileError` (a configuration error: the crawl does not start) naming the file and
+line — never a silently skipped profile. ``NEWSBOT_PROFILES_DIR`` names a folder of profile files
+that replace the bundled ones of the same outlets (a fix for a redesign without a release).
 """
 
 from __future__ import annotations
@@ -24,11 +31,17 @@ from typing import Any
 
 from parsel import Selector, SelectorList
 
+from newsbot.errors import ConfigError
 from newsbot.extract.metadata import is_article, read_metadata
-from newsbot.extract.selectors import select
+from newsbot.extract.selectors import compile_check, select
 from newsbot.registry import load_registry
 
 log = logging.getLogger(__name__)
+
+#: Crawl stats of profiled outlets: article pages read (``<prefix><outlet>``) and profile fields
+#: that matched nothing on them (``<prefix><outlet>/<field>``).
+PROFILE_PAGES_PREFIX = "newsbot/profile/pages/"
+PROFILE_MISS_PREFIX = "newsbot/profile/miss/"
 
 PROFILE_PACKAGE = "newsbot.data"
 PROFILE_DIR = "profiles"
@@ -161,29 +174,94 @@ def load_profiles_from(folder: Path) -> dict[str, Profile]:
     return _build(texts)
 
 
+class ProfileError(ConfigError):
+    """A profile file that cannot be used; the message names the file and line."""
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def _where(name: str, text: str, needle: str) -> str:
+    line = _line_of(text, needle)
+    return f"{name}, line {line}" if line else name
+
+
+def _check(profile: Profile, name: str, text: str) -> None:
+    """Raise :class:`ProfileError` for the first selector of ``profile`` that does not compile."""
+    exprs = [*profile.listing_links, *profile.next_page]
+    for version in profile.versions:
+        exprs += [version.detect, *version.body, *version.drop]
+        exprs += [e for values in version.fields.values() for e in values]
+        for rule in version.related:
+            exprs += [rule.item, rule.title, rule.url, rule.label]
+    for expr in exprs:
+        problem = compile_check(expr)
+        if problem:
+            raise ProfileError(
+                f"profile {_where(name, text, expr)}: selector {expr!r} does not compile: "
+                f"{problem}"
+            )
+
+
 def _build(texts: Iterable[tuple[str, str]]) -> dict[str, Profile]:
     profiles: dict[str, Profile] = {}
     for name, text in texts:
         try:
             profile = parse_profile(tomllib.loads(text), source=name)
-        except (tomllib.TOMLDecodeError, KeyError, re.error, TypeError) as exc:
-            log.error("bad profile %s: %s", name, exc)
-            continue
+        except tomllib.TOMLDecodeError as exc:  # its message gives line and column…
+            where = "" if "line" in str(exc) else f", line {text.rstrip().count(chr(10)) + 1}"
+            raise ProfileError(f"profile {name}{where}: {exc}") from None  # …or "end of document"
+        except KeyError as exc:
+            raise ProfileError(f"profile {name}: missing {exc}") from None
+        except re.error as exc:
+            raise ProfileError(
+                f"profile {_where(name, text, exc.pattern or '')}: bad URL pattern: {exc}"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ProfileError(f"profile {name}: {exc}") from None
+        _check(profile, name, text)
         profiles[profile.outlet_id] = profile
     return profiles
 
 
+def _folder_files(folder: Path) -> list[tuple[str, str]]:
+    try:
+        return [(str(p), p.read_text("utf-8")) for p in sorted(Path(folder).glob("*.toml"))]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"profiles folder {folder}: {exc}") from None
+
+
 @functools.cache
-def load_profiles() -> dict[str, Profile]:
-    """All bundled profiles by outlet id (read once per process)."""
-    return _build(_profile_files())
+def load_profiles(folder: str | None = None) -> dict[str, Profile]:
+    """Profiles by outlet id: the bundled ones, replaced by those in ``folder`` (if given) for
+    the same outlets. Read and checked once per process and folder; raises ProfileError."""
+    profiles = _build(_profile_files())
+    if folder:
+        if not Path(folder).is_dir():
+            raise ProfileError(f"NEWSBOT_PROFILES_DIR {folder} is not a folder")
+        profiles.update(_build(_folder_files(Path(folder))))
+    return profiles
+
+
+_folder: str | None = None
+
+
+def use_profiles(folder: str | None) -> dict[str, Profile]:
+    """Load and check the profiles (bundled plus ``folder``) and use them from now on in this
+    process. Called at start-up, so a broken profile stops the crawl before it begins."""
+    global _folder
+    profiles = load_profiles(folder or None)
+    _folder = folder or None
+    return profiles
 
 
 def profile_for(outlet_id: str | None) -> Profile | None:
-    """The bundled profile of ``outlet_id``, or None."""
+    """The profile of ``outlet_id`` in use, or None."""
     if not outlet_id:
         return None
-    return load_profiles().get(outlet_id)
+    return load_profiles(_folder).get(outlet_id)
 
 
 def profile_for_url(url: str) -> Profile | None:

@@ -26,6 +26,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
+from newsbot.boilerplate import looks_like_prose
 from newsbot.extract.profiles import RelatedRule
 from newsbot.extract.selectors import select
 from newsbot.extract.vocab import (
@@ -33,6 +34,7 @@ from newsbot.extract.vocab import (
     is_navigation_heading,
     is_related_heading,
     is_teaser_link_text,
+    strip_related_prefix,
     vocab,
 )
 from newsbot.registry import Registry, load_registry
@@ -296,7 +298,8 @@ def _label_elements(root: etree._Element) -> Iterator[etree._Element]:
 
 def _is_stopper(el: etree._Element, link_keys: set[str]) -> bool:
     """Whether a following sibling starts a new section (a heading that is not a card title)."""
-    if el.tag in NAV_TAGS or el.tag in TOP_TAGS:
+    # An <article> here is a teaser card (its prose, if any, is judged by the caller).
+    if el.tag in NAV_TAGS or (el.tag in TOP_TAGS and el.tag != "article"):
         return True
     if el.tag in HEADING_TAGS and not _links_in(el):
         return True
@@ -358,8 +361,9 @@ def _following_links(anchor: etree._Element) -> tuple[list[etree._Element], list
         if found and _prose_chars(sib) > MAX_BOX_PROSE * max(1, len(found)):
             break  # article prose, not a link block
         if not found:
-            if len(element_text(sib)) > MAX_BOX_PROSE:
-                break
+            text = element_text(sib)
+            if len(text) > MAX_BOX_PROSE or (links and looks_like_prose(text, min_words=6)):
+                break  # the article goes on after the link list
             if links:
                 elements.append(sib)
             continue
@@ -399,7 +403,7 @@ def _card_entries(
                 if url == "":
                     current = None
                     continue
-                text = element_text(node) or clean_line(_img_alt(node))
+                text = element_text(node) or clean_line(_image_link_title(node))
                 key = canonicalize_url(url) if url else None
                 if key and key in by_url:
                     current = by_url[key]
@@ -434,7 +438,11 @@ def _note_text(entry: _Entry, text: str, registry: Registry) -> None:
         entry.label = text
 
 
-def _img_alt(a: etree._Element) -> str:
+def _image_link_title(a: etree._Element) -> str:
+    """The title an image link gives: its own ``title`` attribute (WordPress thumbnails), else
+    the image's ``alt`` or ``title``."""
+    if a.get("title") and a.get("title").strip():
+        return a.get("title")
     for img in a.iter("img"):
         alt = img.get("alt") or img.get("title")
         if alt:
@@ -483,7 +491,34 @@ def generic_related(
             taken.add(el)
             taken.update(el.iter())
         result.elements.extend(elements)
+    _prefixed_links(root, base_url, order, taken, result)
     return result
+
+
+#: Longest text of a link that carries its own "আরও পড়ুন:" label.
+MAX_PREFIXED_LINK_CHARS = 200
+
+
+def _prefixed_links(root: etree._Element, base_url: str, order: DocOrder,
+                    taken: set[etree._Element], result: RelatedResult) -> None:
+    """Links whose own text starts with a related label ("<a>আরও পড়ুন: শিরোনাম</a>"): the
+    rest is the title; the link (or the block it fills alone) is kept out of the body."""
+    for a in root.iter("a"):
+        if a in taken or a.get("href") is None or _in_nav(a):
+            continue
+        head = " ".join(a.text_content()[:60].split())
+        if not head or strip_related_prefix(head) is None:
+            continue
+        text = element_text(a)
+        title = strip_related_prefix(text) if len(text) <= MAX_PREFIXED_LINK_CHARS else None
+        url = _link_url(a, base_url)
+        if not title or len(title) < 4 or url == "":
+            continue
+        result.links.append(FoundLink(title, url, None, order(a)))
+        parent = a.getparent()
+        alone = parent is not None and parent.tag in BLOCK_TAGS and parent.tag not in TOP_TAGS \
+            and compare_key(element_text(parent)) == compare_key(text)
+        result.elements.append(parent if alone else a)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from newsbot.text import clean_line, compare_key, nfc
+from newsbot.text import clean_line, compare_key, keys_of, nfc, phrase_pattern, spellings
 
 #: Longest text (characters) a heading or label may have.
 MAX_LABEL_CHARS = 48
@@ -29,6 +29,7 @@ class Vocab:
     navigation: frozenset[str]
     link_texts: frozenset[str]
     desks: frozenset[str]
+    accounts: frozenset[str]
     desk_suffixes: tuple[str, ...]
     byline_prefix_re: re.Pattern[str]
     related_prefix_re: re.Pattern[str]
@@ -41,15 +42,12 @@ def vocab() -> Vocab:
     text = resources.files("newsbot.extract").joinpath("vocab.toml").read_text("utf-8")
     data = tomllib.loads(text)
 
-    def keys(values: list[str]) -> frozenset[str]:
-        return frozenset(k for k in (compare_key(v) for v in values) if k)
-
-    related = keys(data["related"]["headings"])
     return Vocab(
-        related=related,
-        navigation=keys(data["navigation"]["headings"]),
-        link_texts=keys(data["navigation"]["link_texts"]),
-        desks=keys(data["byline"]["desks"]),
+        related=keys_of(data["related"]["headings"]),
+        navigation=keys_of(data["navigation"]["headings"]),
+        link_texts=keys_of(data["navigation"]["link_texts"]),
+        desks=keys_of(data["byline"]["desks"]),
+        accounts=keys_of(data["byline"]["accounts"]),
         desk_suffixes=tuple(compare_key(v) for v in data["byline"]["desk_suffixes"]),
         byline_prefix_re=_byline_prefix_regex(data["byline"]["prefixes"]),
         related_prefix_re=_prefix_regex(data["related"]["headings"]),
@@ -63,17 +61,17 @@ _NUKTA_LETTERS = {"\u09a1\u09bc": "\u09dc", "\u09a2\u09bc": "\u09dd", "\u09af\u0
 
 def _markers(phrases: list[str]) -> tuple[str, ...]:
     """Substrings a page must contain to hold one of the Bengali ``phrases``: the longest word
-    of each, in NFC and with one-code-point nukta letters (য় ড় ঢ়)."""
+    of each in all its spellings, in NFC and with one-code-point nukta letters (য় ড় ঢ়)."""
     out: set[str] = set()
     for phrase in phrases:
         words = [w for w in clean_line(phrase).rstrip(":ঃ ").split() if _BENGALI_RE.search(w)]
         if not words:
             continue
-        word = nfc(max(words, key=len))
-        out.add(word)
-        for decomposed, single in _NUKTA_LETTERS.items():
-            word = word.replace(decomposed, single)
-        out.add(word)
+        for word in spellings(nfc(max(words, key=len))):
+            out.add(word)
+            for decomposed, single in _NUKTA_LETTERS.items():
+                word = word.replace(decomposed, single)
+            out.add(word)
     return tuple(sorted(out))
 
 
@@ -87,11 +85,12 @@ def _byline_prefix_regex(prefixes: list[str]) -> re.Pattern[str]:
 
 
 def _prefix_regex(phrases: list[str]) -> re.Pattern[str]:
-    """``^(phrase)<delimiter>(rest)``: a related phrase (any spacing) at the start of a line."""
+    """``^(phrase)<delimiter>(rest)``: a related phrase (any spacing, any spelling variant, any
+    case, zero-width characters anywhere) at the start of a line."""
     alternatives = sorted({clean_line(p).rstrip(":ঃ ") for p in phrases if p.strip()},
                           key=len, reverse=True)
-    body = "|".join(r"\s*".join(re.escape(w) for w in alt.split()) for alt in alternatives)
-    return re.compile(rf"^(?:{body})(?=$|[\s:ঃ\-–—|»])[\s:ঃ\-–—|»]*(.*)$", re.S)
+    body = "|".join(phrase_pattern(alt) for alt in alternatives)
+    return re.compile(rf"^(?:{body})(?=$|[\s:ঃ\-–—|»])[\s:ঃ\-–—|»]*(.*)$", re.S | re.I)
 
 
 #: Trimmed from the start of a label, and (with the dots) from its end.
@@ -151,6 +150,11 @@ def is_desk(name: str) -> bool:
     if key in v.desks:
         return True
     return any(key.endswith(suffix) for suffix in v.desk_suffixes if suffix)
+
+
+def is_account_name(name: str) -> bool:
+    """Whether a byline is a CMS account name ("admin"), not a person."""
+    return compare_key(name) in vocab().accounts
 
 
 def strip_byline_prefix(name: str) -> str:

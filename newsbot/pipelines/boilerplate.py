@@ -32,6 +32,7 @@ from newsbot.boilerplate import (
     load_phrasebook,
     load_phrasebook_file,
     looks_like_prose,
+    marker_ends_body,
 )
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.registry import load_registry
@@ -118,6 +119,8 @@ class BoilerplatePipeline(CountingPipeline):
             line_key(adapter.get("desk") or ""): DESK,
         }
         own.pop("", None)
+        titles = [link.get("title") or "" for link in adapter.get("related_links") or []
+                  if isinstance(link, dict)]
         kept: list[str] = []
         seen_prose = False
         link_budget = 0  # headline lines still to drop after an "also read" heading
@@ -137,8 +140,10 @@ class BoilerplatePipeline(CountingPipeline):
                 continue
             removed[kind] += 1
             if kind == MARKER and seen_prose:
-                removed["after_marker"] += len(body) - index - 1
-                break
+                if marker_ends_body(body[index + 1:], titles):
+                    removed["after_marker"] += len(body) - index - 1
+                    break
+                continue  # a subheading inside the article: only the heading line goes
             if kind in (MARKER, ALSO_READ):
                 link_budget = MAX_ALSO_READ_LINKS
             elif kind == DESK and not adapter.get("desk"):

@@ -1,12 +1,14 @@
 """Incremental delivery: emit only new articles and articles whose cleaned content changed.
 
 Runs last among the item pipelines (``ITEM_PIPELINES`` priority 1000), on the cleaned item. For
-each article it computes the content fingerprint (:func:`newsbot.state.fingerprint` over title
-and body) and looks the canonical URL up in the state store:
+each article it computes the content fingerprint (:func:`newsbot.state.fingerprint` over the
+cleaned title and body) and looks the canonical URL up in the state store:
 
 * never delivered (nor waiting in the spool): emitted with ``revision`` 0;
-* the newest delivered or spooled version has the same fingerprint: dropped as ``unchanged``;
-* otherwise (content changed): emitted with ``revision`` = that version's revision + 1.
+* the newest delivered or spooled version has the same cleaned fingerprint, or the same source
+  fingerprint (stamped before cleaning by :mod:`newsbot.pipelines.source`): dropped as
+  ``unchanged`` — what the cleaner learned or was updated with since is no revision;
+* otherwise (the page's content changed): emitted with ``revision`` = that version's revision + 1.
 
 Either way the store notes the article as seen (first/last seen, fingerprint, published time)
 and fetched now, with the page's HTTP validators (ETag, Last-Modified, held by
@@ -80,6 +82,7 @@ class IncrementalPipeline(CountingPipeline):
         if canonical in self._emitted:
             raise Drop("duplicate_url", canonical)
         fp = fingerprint(adapter.get("title"), adapter.get("body"))
+        source = adapter.get("source_fingerprint")
         known = self.store.lookup(canonical)
         now = clock.now()
         self.store.record_seen(
@@ -89,13 +92,14 @@ class IncrementalPipeline(CountingPipeline):
             outlet_id=adapter.get("outlet_id"),
             published=adapter.get("published"),
             when=now,
+            source=source,
         )
         etag, modified = self.validators.pop(adapter.get("url")) if self.validators else (None,) * 2
         self.store.record_fetch(
             canonical, when=now, fingerprint=fp, etag=etag, last_modified=modified
         )
         latest = known.latest() if known is not None else None
-        if self.enabled and latest is not None and latest.fingerprint == fp:
+        if self.enabled and latest is not None and latest.same_content(fp, source):
             self._inc("unchanged")
             raise Drop("unchanged")
         revision = latest.revision + 1 if (self.enabled and latest is not None) else 0

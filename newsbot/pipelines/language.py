@@ -2,67 +2,30 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.settings import BaseSettings
 
 from newsbot.drops import Drop
+from newsbot.language import DEFAULT_MAX_CHARS, DEFAULT_SCRIPT_SHARE, identify
 from newsbot.pipelines.base import CountingPipeline
-from newsbot.text import script_share
 
-UNKNOWN = "unknown"
 DEFAULT_LANGUAGES = ("bn",)
-# Share of letters in Bengali script from which a text is Bengali without asking langdetect.
-DEFAULT_SCRIPT_SHARE = 0.6
-# langdetect reads at most this many characters (its cost grows with the text).
-DEFAULT_MAX_CHARS = 1000
-
-
-@functools.cache
-def _detector() -> Callable[[str], list[Any]]:
-    """langdetect's ``detect_langs``, seeded so the same text always gets the same answer."""
-    from langdetect import DetectorFactory, detect_langs
-
-    DetectorFactory.seed = 0
-    return detect_langs
-
-
-def detect_language(text: str, min_share: float = DEFAULT_SCRIPT_SHARE,
-                    max_chars: int = DEFAULT_MAX_CHARS) -> tuple[str, float, str]:
-    """``(language, confidence, method)`` of ``text``.
-
-    Text whose letters are at least ``min_share`` Bengali is ``bn`` with the share as its
-    confidence (method ``script``); other text goes to langdetect, seeded, reading at most
-    ``max_chars`` characters (method ``langdetect``). Text without letters, or that langdetect
-    cannot read, is ``unknown`` with confidence 0.0 (method ``none``); nothing raises.
-    """
-    letters, share = script_share(text)
-    if letters == 0:
-        return UNKNOWN, 0.0, "none"
-    if share >= min_share:
-        return "bn", round(share, 4), "script"
-    from langdetect.lang_detect_exception import LangDetectException
-
-    sample = text[:max_chars] if max_chars > 0 else text
-    try:
-        best = _detector()(sample)[0]
-    except (LangDetectException, IndexError):
-        return UNKNOWN, 0.0, "none"
-    return str(best.lang), round(float(best.prob), 4), "langdetect"
 
 
 class LanguagePipeline(CountingPipeline):
-    """Sets ``language`` and ``language_confidence`` from the cleaned title and body, and drops
-    articles whose language is not in ``NEWSBOT_LANGUAGES`` (default ``["bn"]``) with reason
-    ``language:<code>`` (``language:unknown`` for text without letters).
+    """Sets ``language``, ``language_confidence`` and ``language_method`` from the cleaned title
+    and body (``newsbot.language.identify``), and drops articles whose language is not in
+    ``NEWSBOT_LANGUAGES`` (default ``["bn"]``) with reason ``language:<code>`` and the evidence
+    as detail (``language:unknown`` for text without letters).
 
     Settings: ``NEWSBOT_LANGUAGES``, ``NEWSBOT_LANGUAGE_SCRIPT_SHARE`` (0.6: Bengali share of
-    letters from which langdetect is not asked), ``NEWSBOT_LANGDETECT_MAX_CHARS`` (1000).
+    letters from which text is told apart among the Bengali-script languages rather than by
+    langdetect), ``NEWSBOT_LANGDETECT_MAX_CHARS`` (1000).
 
-    Stats: ``newsbot/language/method/script|langdetect|none``, ``newsbot/language/detected/<code>``,
+    Stats: ``newsbot/language/method/<method>``, ``newsbot/language/detected/<code>``,
     ``newsbot/language/rejected``.
     """
 
@@ -79,12 +42,13 @@ class LanguagePipeline(CountingPipeline):
         """Set the language fields; raise ``Drop("language:<code>")`` for other languages."""
         adapter = ItemAdapter(item)
         text = "\n".join([adapter.get("title") or "", *(adapter.get("body") or [])])
-        language, confidence, method = detect_language(text, self.script_share, self.max_chars)
-        adapter["language"] = language
-        adapter["language_confidence"] = confidence
-        self._inc(f"method/{method}")
-        self._inc(f"detected/{language}")
-        if language not in self.languages:
+        verdict = identify(text, self.max_chars, self.script_share)
+        adapter["language"] = verdict.code
+        adapter["language_confidence"] = verdict.confidence
+        adapter["language_method"] = verdict.method
+        self._inc(f"method/{verdict.method}")
+        self._inc(f"detected/{verdict.code}")
+        if verdict.code not in self.languages:
             self._inc("rejected")
-            raise Drop(f"language:{language}", f"confidence {confidence}")
+            raise Drop(f"language:{verdict.code}", verdict.describe())
         return item

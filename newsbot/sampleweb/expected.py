@@ -54,7 +54,8 @@ def _web(web: SampleWeb | None) -> SampleWeb:
 
 
 def expected_articles(web: SampleWeb | None = None) -> list[ExpectedArticle]:
-    """Every article page of the sample web (Bengali, plus the English and Hindi ones)."""
+    """Every article page of the sample web (Bengali, plus the English, Hindi, Assamese and
+    romanised-Bengali ones)."""
     web = _web(web)
     out = []
     for art in web.articles.values():

@@ -160,7 +160,7 @@ class SampleWeb:
         return items[i] if -len(items) <= i < len(items) else None
 
     def foreign(self) -> list[Article]:
-        """Articles not in Bengali (the English and Hindi pages)."""
+        """Articles not in Bengali (English, Hindi, Assamese, romanised Bengali)."""
         return [a for a in self.articles.values() if a.lang != "bn"]
 
     def resolve(self, refs: list[str]) -> list[Article]:

@@ -253,6 +253,48 @@ def article_meta(web: SampleWeb, site: Site, art: Article, redesigned: bool = Fa
     return head
 
 
+def _epoch_ms(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp() * 1000)
+
+
+def _text_block(kind: str, text: str) -> dict[str, Any]:
+    paragraph = {"type": "paragraph", "model": {"text": text, "blocks": [
+        {"type": "fragment", "model": {"text": text, "attributes": []}}]}}
+    return {"type": kind, "model": {"blocks": [
+        {"type": "text", "model": {"blocks": [paragraph]}}]}}
+
+
+def article_page_data(site: Site, art: Article) -> str:
+    """The page data a Next.js front end embeds as ``__NEXT_DATA__`` (BBC's shape: content
+    blocks for headline, byline, timestamp and text; metadata with Unix-millisecond times and
+    topics), as JSON safe inside a ``<script>``."""
+    contributors = [{"type": "contributor", "model": {"blocks": [_text_block("name", name)]}}
+                    for name in art.authors]
+    if art.desk:
+        contributors.append({"type": "contributor", "model": {"blocks": [
+            _text_block("role", art.desk)]}})
+    first = _epoch_ms(art.published)
+    last = _epoch_ms(art.updated) if art.updated else first
+    blocks: list[dict[str, Any]] = [_text_block("headline", art.title)]
+    if contributors:
+        blocks.append({"type": "byline", "model": {"blocks": contributors}})
+    blocks.append({"type": "timestamp", "model": {"firstPublished": first,
+                                                   "lastPublished": last}})
+    blocks += [{"type": "text", "model": {"blocks": [
+        {"type": "paragraph", "model": {"text": text}}]}} for text in art.body]
+    data = {
+        "props": {"pageProps": {"pageData": {
+            "metadata": {"id": f"urn:bbc:optimo:asset:{art.url.rsplit('/', 1)[-1]}",
+                         "language": art.lang, "firstPublished": first, "lastPublished": last,
+                         "topics": [{"topicName": tag} for tag in art.tags]},
+            "content": {"model": {"blocks": blocks}},
+            "promo": {"headlines": {"seoHeadline": art.title, "promoHeadline": art.title}},
+        }, "service": site.id}},
+        "page": "/[service]/articles/[id]",
+    }
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
 # ---------------------------------------------------------------- article pages
 
 
@@ -338,6 +380,7 @@ def render_article(web: SampleWeb, art: Article, redesigned: bool = False,
     values["related"] = _related(web, site, art, tpl, lang)
     values["trending"] = _trending(art, tpl, web, lang)
     values["share"] = tpl.part("share", lang, **values)
+    values["page_data"] = article_page_data(site, art)
     return tpl.page("article.html").safe_substitute(values)
 
 

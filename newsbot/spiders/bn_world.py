@@ -34,10 +34,16 @@ from newsbot.discovery import (
 )
 from newsbot.extract import ExtractionError, extract_article
 from newsbot.extract.pool import WORKER_RSS_STAT, ExtractionPool
+from newsbot.extract.profiles import (
+    PROFILE_MISS_PREFIX,
+    PROFILE_PAGES_PREFIX,
+    profile_for,
+    use_profiles,
+)
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
-from newsbot.urls import SeenSet, canonicalize_url
+from newsbot.urls import canonicalize_url
 
 # Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
 LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
@@ -80,7 +86,6 @@ class BnWorldSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self._outlet_arg = _split_arg(outlets)
         self._start_url_arg = _split_arg(start_urls)
-        self._emitted = SeenSet()
         # Article URLs from feeds and sitemaps not handed to the scheduler yet (see _top_up).
         self._frontier: deque[str] = deque()
 
@@ -106,6 +111,9 @@ class BnWorldSpider(scrapy.Spider):
 
     def _configure(self) -> None:
         settings = self.settings
+        # Profiles are read and checked now: a broken one stops the run before it starts.
+        self.profiles_dir = settings.get("NEWSBOT_PROFILES_DIR") or None
+        use_profiles(self.profiles_dir)
         self.registry = load_registry()
         if self._start_url_arg:
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
@@ -137,7 +145,7 @@ class BnWorldSpider(scrapy.Spider):
                                     "extracting in the crawl process")
                 self.extract_workers = 0
                 return
-            self.pool = ExtractionPool(self.extract_workers)
+            self.pool = ExtractionPool(self.extract_workers, self.profiles_dir)
             self.pool.warm_up()
             self.logger.info("Extracting in %d worker process(es)", self.extract_workers)
 
@@ -257,24 +265,33 @@ class BnWorldSpider(scrapy.Spider):
             self.drop(response, "offsite")
             return
         self.crawler.stats.inc_value("newsbot/pages/listing")
+        misses: list[str] = []
         # Both helpers keep only links of this (selected) outlet.
-        for url in listing_article_links(response, outlet.id):
+        for url in listing_article_links(response, outlet.id, misses=misses):
             yield self._request(url, ARTICLE, hops=0)
+        for name in misses:
+            self.crawler.stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
         page = response.meta.get("newsbot_page", 1)
         if page < self.max_listing_pages:
             for url in next_page_links(response, outlet.id)[:1]:
                 yield self._request(url, LISTING, hops=0, page=page + 1)
 
     def parse_article(self, response: TextResponse) -> Iterator[Any]:
-        """An article page: extract it, emit it once per canonical URL, follow related links."""
+        """An article page: extract it, emit it, follow related links.
+
+        A canonical URL counts as emitted only once its item has passed the pipelines (the
+        incremental pipeline drops later copies), so a copy dropped on its way does not block a
+        later, good copy of the same article."""
+        misses: list[str] = []
         started = time.perf_counter()
         try:
-            article = extract_article(response)
+            article = extract_article(response, misses=misses)
         except ExtractionError as exc:
             self.drop(response, exc.reason, str(exc))
             return
         finally:
             self.crawler.stats.inc_value(EXTRACT_TIME_STAT, time.perf_counter() - started)
+            self._count_profile(response.url, misses)
         yield from self._emit(response, article)
 
     async def parse_pooled(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
@@ -291,14 +308,17 @@ class BnWorldSpider(scrapy.Spider):
                 yield output
             return
         try:
+            misses: list[str] = []
             try:
                 article = await self.pool.extract(
                     bytes(response.body), response.url, response.encoding,
-                    clock.now().isoformat(),
+                    clock.now().isoformat(), misses=misses,
                 )
             except ExtractionError as exc:
                 self.drop(response, exc.reason, str(exc))
                 return
+            finally:
+                self._count_profile(response.url, misses)
             for output in self._emit(response, article):
                 yield output
         except Exception as exc:
@@ -308,12 +328,8 @@ class BnWorldSpider(scrapy.Spider):
             yield request
 
     def _emit(self, response: TextResponse, article: Article) -> Iterator[Any]:
-        """The extracted article once per canonical URL of a crawled outlet, then the requests
-        for its related links."""
-        if article.canonical_url in self._emitted:
-            self.drop(response, "duplicate_url", article.canonical_url)
-            return
-        self._emitted.add(article.canonical_url)
+        """The extracted article (of a crawled outlet), then the requests for its related
+        links."""
         if article.outlet_id not in self.outlet_ids:
             self.drop(response, "other_outlet", str(article.outlet_id))
             return
@@ -333,6 +349,17 @@ class BnWorldSpider(scrapy.Spider):
                 yield self._request(url, ARTICLE, hops=hops + 1)
 
     # -- accounting --------------------------------------------------------------------------
+
+    def _count_profile(self, url: str, misses: list[str]) -> None:
+        """Count a page of a profiled outlet, and each profile field that matched nothing on it
+        (``newsbot/profile/pages/<outlet>``, ``newsbot/profile/miss/<outlet>/<field>``)."""
+        outlet = self._outlet_of(url)
+        if outlet is None or profile_for(outlet.id) is None:
+            return
+        stats = self.crawler.stats
+        stats.inc_value(f"{PROFILE_PAGES_PREFIX}{outlet.id}")
+        for name in dict.fromkeys(misses):
+            stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
 
     def on_error(self, failure: Failure) -> None:
         """A request that ended without a response for the spider: count it under its reason."""
