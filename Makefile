@@ -3,7 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench-extract bench-pipelines bench-language bench-crawl deliver clean-state
+.PHONY: demo demo-cluster bench-cluster test lint bench-extract bench-pipelines bench-language \
+	bench-crawl deliver clean-state
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,10 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt | $(BIN)/python
 demo: $(VENV)/.runtime-installed
 	$(BIN)/python -m newsbot demo
 
+# Two workers sharing one run; Redis and PostgreSQL (Debian packages) under .newsbot/demo-cluster.
+demo-cluster: $(VENV)/.runtime-installed
+	$(BIN)/python -m newsbot demo-cluster
+
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
@@ -35,6 +40,10 @@ bench-pipelines: $(VENV)/.runtime-installed
 
 bench-language: $(VENV)/.runtime-installed
 	$(BIN)/python -m bench.bench_language
+
+# Articles/s for 1, 2, 3 workers of a shared run; Redis memory per 100,000 seen URLs.
+bench-cluster: $(VENV)/.test-installed
+	$(BIN)/python -m bench.bench_cluster
 
 deliver: $(VENV)/.runtime-installed
 	$(BIN)/python -m newsbot deliver

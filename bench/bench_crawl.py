@@ -118,7 +118,10 @@ class Runner:
         starts = [f"https://{HOSTS[o]}{p}" for o in outlets for p in ("/world", SITEMAP_PATH)]
         cmd = [sys.executable, "-m", "scrapy", "crawl", "bn_world",
                "-a", f"outlets={','.join(outlets)}", "-a", f"start_urls={','.join(starts)}",
-               *FAST, "-s", "NEWSBOT_FOLLOW_RELATED=False", *extra]
+               *FAST, "-s", "NEWSBOT_FOLLOW_RELATED=False",
+               # the run bounds of production would cut the generated site short
+               "-s", "NEWSBOT_MAX_ARTICLES_PER_OUTLET=1000000", "-s", "CLOSESPIDER_TIMEOUT=0",
+               *extra]
         env = _env(self.server.base_url, out, now or self.now,
                    SCRAPY_SETTINGS_MODULE="bench.crawl_settings")
         data = self._run(cmd, work, env)

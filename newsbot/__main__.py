@@ -3,8 +3,11 @@
   extract PAGE.html --url URL   print the record the feed would hold for a saved page
   clean FILE                    clean a plain-text or HTML page and print the record
   deliver                       upload spooled feeds that an earlier run could not deliver
+  state rebuild                 rebuild the state store from the stored feeds and the spool
   demo                          serve the bundled sample web and crawl it (``make demo``)
   report [-o report.html]       write the run report: one HTML page from state and summaries
+  demo-cluster                  the same with two workers sharing Redis and PostgreSQL
+  seed                          push a shared run's start points into its Redis queue
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ COMMANDS = {
     "extract": "newsbot.extract.cli:main",
     "clean": "newsbot.cleaning:main",
     "deliver": "newsbot.delivery.cli:main",
+    "state": "newsbot.delivery.rebuild:main",
     "demo": "newsbot.demo:main",
     "report": "newsbot.report.cli:main",
+    "demo-cluster": "newsbot.democluster:main",
+    "seed": "newsbot.cluster.seed:main",
 }
 
 

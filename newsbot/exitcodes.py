@@ -18,9 +18,15 @@ code name                    meaning
                              coverage (layout change?); see ``canary`` in the summary
 6    LOCK_HELD               another run holds the lock; this one did nothing
 7    CONFIG_ERROR            the configuration is unsafe (e.g. feed batches without a batch
-                             placeholder, credentials in settings); nothing was crawled
+                             placeholder, credentials in settings), or a shared service (Redis,
+                             the PostgreSQL state store) is unreachable; nothing was crawled
 8    INTERRUPTED             the crawl stopped before finishing (SIGTERM/SIGINT, close-spider
-                             limits); what was scraped was delivered
+                             limits, the run-time limit); what was scraped was delivered, or
+                             after a forced shutdown is emitted again by the next run
+9    STATE_BROKEN            the state store is unreadable, or lost deliveries (emptied,
+                             deleted, its ``-wal`` file gone); nothing was crawled or delivered
+10   LOCK_STALE              the run holding the lock has held it longer than
+                             ``NEWSBOT_LOCK_STALE_AFTER``: it is frozen or hung
 ==== ======================= =================================================================
 """
 
@@ -41,6 +47,8 @@ class ExitCode(IntEnum):
     LOCK_HELD = 6
     CONFIG_ERROR = 7
     INTERRUPTED = 8
+    STATE_BROKEN = 9
+    LOCK_STALE = 10
 
 
 #: When a run has several problems, the first of these that applies is the exit code.
@@ -64,6 +72,8 @@ DESCRIPTIONS: dict[ExitCode, str] = {
     ExitCode.LOCK_HELD: "another run is in progress",
     ExitCode.CONFIG_ERROR: "unsafe configuration; nothing was crawled",
     ExitCode.INTERRUPTED: "the crawl stopped before finishing",
+    ExitCode.STATE_BROKEN: "the state store is unreadable or lost deliveries; nothing done",
+    ExitCode.LOCK_STALE: "the run holding the lock is frozen or hung",
 }
 
 

@@ -2,19 +2,27 @@
 
 The kernel drops the lock when the process ends, however it ends (even SIGKILL), so a stale
 lock file never blocks the next run. The file holds the holder's pid and start time, for the
-message a second run prints.
+message a second run prints: with the age of the lock, and, when the holder has held it longer
+than ``NEWSBOT_LOCK_STALE_AFTER`` seconds (a frozen or hung run), as an error with its own exit
+code (:func:`refusal`).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
 from newsbot import clock
+from newsbot.exitcodes import ExitCode
 
 DEFAULT_LOCK_PATH = ".newsbot/run.lock"
+#: A lock held longer than this (seconds) belongs to a frozen or hung run.
+DEFAULT_STALE_AFTER = 7200
+_SINCE_RE = re.compile(r"since (\S+)")
 
 _HELD: set[Path] = set()
 
@@ -30,8 +38,47 @@ class LockHeld(RuntimeError):
     def __init__(self, path: Path, holder: str):
         self.path = path
         self.holder = holder
-        detail = f" ({holder})" if holder else ""
+        self.age = _age(holder)
+        detail = holder
+        if self.age is not None:
+            detail += f", for {format_age(self.age)}"
+        detail = f" ({detail})" if detail else ""
         super().__init__(f"another newsbot run holds the lock {path}{detail}")
+
+
+def _age(holder: str) -> timedelta | None:
+    match = _SINCE_RE.search(holder)
+    if match is None:
+        return None
+    try:
+        since = datetime.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+    return max(timedelta(0), clock.now() - since) if since.tzinfo else None
+
+
+def format_age(age: timedelta) -> str:
+    """``2 h 05 min`` / ``12 min 30 s`` / ``8 s``."""
+    seconds = int(age.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def refusal(exc: LockHeld, stale_after: float, doing: str) -> tuple[ExitCode, str]:
+    """The exit code and the one-line message for a run refused by ``exc``: ``LOCK_HELD``,
+    or ``LOCK_STALE`` when the holder has held the lock longer than ``stale_after`` seconds."""
+    if exc.age is not None and stale_after > 0 and exc.age.total_seconds() > stale_after:
+        return ExitCode.LOCK_STALE, (
+            f"newsbot: {exc}: longer than any run may take (NEWSBOT_LOCK_STALE_AFTER="
+            f"{stale_after:g} s), so that run is frozen or hung; {doing}. Check the process "
+            "named in the lock file and stop it; the next run then starts normally"
+        )
+    return ExitCode.LOCK_HELD, f"newsbot: {exc}; {doing}"
 
 
 class RunLock:

@@ -53,6 +53,14 @@ NEWSBOT_MAX_LISTING_PAGES = 3
 NEWSBOT_FOLLOW_RELATED = True
 # Dated news sitemaps are read for this many days back from today.
 NEWSBOT_SITEMAP_DAYS = 2
+# Bounds on what one run may queue, whatever a site serves (beyond them: counted under
+# newsbot/capped/<what> and logged once): sitemap indexes followed this deep, article URLs
+# taken from one feed or sitemap, article requests per outlet.
+NEWSBOT_SITEMAP_MAX_DEPTH = 2
+NEWSBOT_MAX_URLS_PER_SITEMAP = 2000
+NEWSBOT_MAX_ARTICLES_PER_OUTLET = 3000
+# A run that is still crawling after this many seconds closes cleanly (exit code 8).
+CLOSESPIDER_TIMEOUT = 3600
 # Article URLs from feeds and sitemaps wait in the spider (a string each) and go to the scheduler
 # while it holds fewer than this many requests: a sitemap of any size costs little memory.
 NEWSBOT_FRONTIER_BATCH = 256
@@ -92,6 +100,9 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 # Per canonical URL: content fingerprint, first/last seen, delivery state; per outlet: run history.
 NEWSBOT_STATE_PATH = ".newsbot/state.sqlite3"
 NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
+# The store's id and delivery count, kept outside it to notice a store that was emptied,
+# deleted or rolled back (newsbot.stateguard); empty: beside the SQLite file.
+NEWSBOT_STATE_MARKER_PATH = ""
 NEWSBOT_INCREMENTAL = True
 # Article pages already delivered are fetched again only while younger than this,
 NEWSBOT_REFETCH_WINDOW_HOURS = 48
@@ -102,6 +113,10 @@ NEWSBOT_REFETCH_SCHEDULE_HOURS = [1, 6, 24, 48]
 NEWSBOT_CONDITIONAL_REQUESTS = True
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.refetch.RefetchMiddleware": 50,
+    # a decompression bomb and a redirect loop become drops (too_large, redirect_loop)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.limits.SizeLimitedCompressionMiddleware": 590,
+    "newsbot.middlewares.limits.RedirectLoopMiddleware": 650,
 }
 
 # -- feeds and delivery -----------------------------------------------------------------------
@@ -128,8 +143,10 @@ NEWSBOT_SPOOL_DIR = ".newsbot/spool"
 # environment variables; credentials from the environment only (AWS_ACCESS_KEY_ID, …).
 ADDONS = {
     "newsbot.delivery.addon.DeliveryAddon": 0,
+    # NEWSBOT_REDIS_URL (env or -s): this crawl is a worker of a shared run; see "Scaling out".
+    "newsbot.cluster.addon.ClusterAddon": 10,
     # Alerts (spidermon) only when a channel is configured; see the README, "Alerts".
-    "newsbot.monitoring.addon.MonitoringAddon": 10,
+    "newsbot.monitoring.addon.MonitoringAddon": 20,
 }
 NEWSBOT_S3_CONNECT_TIMEOUT = 10
 NEWSBOT_S3_READ_TIMEOUT = 30
@@ -145,6 +162,8 @@ NEWSBOT_REJECTS_SKIP = ["unchanged"]
 # (newsbot.exitcodes).
 COMMANDS_MODULE = "newsbot.commands"
 NEWSBOT_LOCK_PATH = ".newsbot/run.lock"
+# A run holding the lock longer than this (seconds) is frozen or hung: reported, exit code 10.
+NEWSBOT_LOCK_STALE_AFTER = 7200
 NEWSBOT_SUMMARY_DIR = ".newsbot/summaries"  # summaries of runs without a local feed
 NEWSBOT_LAST_RUN_PATH = ".newsbot/last-run.json"  # copy of the latest run summary
 NEWSBOT_CANARY_ENABLED = True

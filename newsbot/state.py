@@ -11,8 +11,9 @@ first/last seen times, the published time, and the delivery state:
 Runs also leave per-outlet records (articles found, field coverage) for the outlet canary.
 
 :class:`StateStore` is the interface; :class:`SQLiteStateStore` (one SQLite file, setting
-``NEWSBOT_STATE_PATH``) is the default backend. Another backend (e.g. a shared database for
-distributed runs) is a class with the same methods named by ``NEWSBOT_STATE_BACKEND``.
+``NEWSBOT_STATE_PATH``) is the default backend; ``NEWSBOT_STATE_URL=postgresql://…`` selects
+:class:`newsbot.state_postgres.PostgresStateStore`, shared by the workers of a scaled-out crawl.
+Another backend is a class with the same methods named by ``NEWSBOT_STATE_BACKEND``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import uuid
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -35,10 +37,12 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from newsbot import clock
+from newsbot.services import STATE_URL_SETTING, setting_or_env
 from newsbot.text import clean_line
 
 DEFAULT_STATE_PATH = ".newsbot/state.sqlite3"
 DEFAULT_BACKEND = "newsbot.state.SQLiteStateStore"
+POSTGRES_BACKEND = "newsbot.state_postgres.PostgresStateStore"
 
 
 # -- fingerprints ---------------------------------------------------------------------------------
@@ -296,13 +300,40 @@ class StateStore(ABC):
         return None
 
     @abstractmethod
+    def delivery_mark(self) -> tuple[str, int]:
+        """``(store id, generation)``: a random id fixed when the store was created, and a
+        number that grows with every :meth:`mark_delivered` that marked something (bumped in
+        the same transaction). Kept outside the store as well (:mod:`newsbot.stateguard`), it
+        tells a store that was emptied, replaced or rolled back (a lost ``-wal`` file)."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release resources."""
+
+    # Claims: with several workers sharing the store, only the worker that claims a version
+    # of an article emits it. One process alone needs none (every claim succeeds).
+
+    def claim(self, canonical_url: str, revision: int) -> bool:
+        """Claim revision ``revision`` of the article for this worker; False when another
+        worker has it."""
+        return True
+
+    def heartbeat(self) -> int:
+        """Keep this worker's open claims alive; returns how many."""
+        return 0
+
+    def release_claims(self) -> int:
+        """Give up this worker's open claims; returns how many."""
+        return 0
 
 
 # -- SQLite backend -------------------------------------------------------------------------------
 
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS articles (
     canonical_url TEXT PRIMARY KEY,
     url TEXT,
@@ -390,6 +421,11 @@ class SQLiteStateStore(StateStore):
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._migrate()
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?), "
+                "('generation', '0')",
+                (uuid.uuid4().hex,),
+            )
             self._db.commit()
 
     def _migrate(self) -> None:
@@ -563,7 +599,16 @@ class SQLiteStateStore(StateStore):
                     ),
                 )
             self._db.execute("DELETE FROM pending WHERE entry_id = ?", (entry_id,))
+            if count:
+                self._db.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+                )
         return count
+
+    def delivery_mark(self) -> tuple[str, int]:
+        with self._lock:
+            rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        return str(rows["store_id"]), int(rows["generation"])
 
     def _version_source(self, entry_id: str, record: FeedRecord) -> str | None:
         """The source fingerprint of the version ``record`` delivers: kept with its pending mark,
@@ -711,8 +756,12 @@ class SQLiteStateStore(StateStore):
 
 
 def open_store(settings: BaseSettings) -> StateStore:
-    """The store named by ``NEWSBOT_STATE_BACKEND`` (default: SQLite at ``NEWSBOT_STATE_PATH``)."""
-    cls = load_object(settings.get("NEWSBOT_STATE_BACKEND") or DEFAULT_BACKEND)
+    """The store named by ``NEWSBOT_STATE_BACKEND`` (default: SQLite at ``NEWSBOT_STATE_PATH``);
+    PostgreSQL when ``NEWSBOT_STATE_URL`` (setting or environment) is a ``postgresql://`` URL."""
+    backend = settings.get("NEWSBOT_STATE_BACKEND") or DEFAULT_BACKEND
+    if setting_or_env(settings, STATE_URL_SETTING):
+        backend = POSTGRES_BACKEND
+    cls = load_object(backend)
     return cls.from_settings(settings)
 
 

@@ -42,17 +42,27 @@ NFC_SAFE_CHARS = (
 )
 NFC_UNSAFE_PAIRS = r"\u09c7[\u09be\u09d7]|[\u09cd\u09fe]\u09bc|\u09fe\u09cd"
 _NFC_RISK_RE = re.compile(f"[^{NFC_SAFE_CHARS}]|{NFC_UNSAFE_PAIRS}")
+# Code points that are not text: lone surrogates (JSON-LD escapes such as \ud83d without their
+# pair; writing them as UTF-8 raises) and the noncharacters U+FFFE/U+FFFF.
+_INVALID_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
 
+
+def valid_text(text: str) -> str:
+    """``text`` with lone surrogates and noncharacters replaced by U+FFFD (so it always
+    encodes as UTF-8)."""
+    return _INVALID_RE.sub(REPLACEMENT, text)
 
 
 def nfc(text: str) -> str:
-    """Return ``text`` in Unicode NFC (য় / ড় / ঢ় become base letter + nukta).
+    """Return ``text`` in Unicode NFC (য় / ড় / ঢ় become base letter + nukta), invalid code
+    points (lone surrogates) replaced by U+FFFD.
 
     Skips the work when ``text`` certainly is NFC already (see ``NFC_SAFE_CHARS``).
     """
     if _NFC_RISK_RE.search(text) is None:
         return text
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", valid_text(text))
 
 
 def clean_line(text: str) -> str:

@@ -21,28 +21,14 @@ from typing import Any
 import boto3
 import pytest
 
+from newsbot.localservices import free_port
+from newsbot.localservices import wait_port as _wait_port
 from tests.crawling import REPO, crawl_env, written_feeds
 from tests.recordschema import assert_valid
 
 MOTO_SERVER = str(Path(sys.executable).with_name("moto_server"))
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY-newsbot-test"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 class MotoServer:

@@ -4,8 +4,10 @@
   else; if another run holds it, says so in one line and exits with ``LOCK_HELD`` at once.
 * Exits with the code the run summary decided (:mod:`newsbot.exitcodes`): delivery failed,
   callback errors, interrupted, canary tripped — ``0`` only when all went well.
-* An unsafe configuration (:class:`~newsbot.delivery.errors.FeedConfigError`) stops the run
-  before crawling, with ``CONFIG_ERROR``.
+* An unsafe configuration (:class:`~newsbot.delivery.errors.FeedConfigError`), or a shared
+  service (state database, Redis) unreachable at start
+  (:class:`~newsbot.services.ServiceUnavailable`), stops the run before crawling, with
+  ``CONFIG_ERROR``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from twisted.python.failure import Failure
 
 from newsbot.errors import ConfigError
 from newsbot.exitcodes import ExitCode, describe
-from newsbot.extensions.summary import exit_code_from_stats, summary_of
-from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
+from newsbot.extensions.summary import SummaryExtension, exit_code_from_stats, summary_of
+from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
+from newsbot.stateguard import StateBroken, check_state
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +54,21 @@ class Command(ScrapyCrawlCommand):
         try:
             lock.acquire()
         except LockHeld as exc:
-            message = f"newsbot: {exc}; not starting a second run"
+            stale_after = self.settings.getfloat("NEWSBOT_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
+            self.exitcode, message = refusal(exc, stale_after, "not starting a second run")
             logger.error(message)
             if not logging.getLogger().handlers:
                 print(message, file=sys.stderr)
-            self.exitcode = ExitCode.LOCK_HELD
             return
         try:
+            try:
+                check_state(self.settings)
+            except StateBroken as exc:
+                logger.error("newsbot: %s", exc)
+                if not logging.getLogger().handlers:
+                    print(f"newsbot: {exc}", file=sys.stderr)
+                self.exitcode = ExitCode.STATE_BROKEN
+                return
             self.exitcode = self._crawl(args[0], opts)
         finally:
             lock.release()
@@ -95,6 +106,9 @@ class Command(ScrapyCrawlCommand):
         if failures or self.crawler_process.bootstrap_failed:
             return ExitCode.CRASH
         summary = summary_of(crawler)
+        if summary is None and (ext := SummaryExtension.of(crawler)) is not None:
+            # the spider never closed: the shutdown was forced (a second SIGTERM)
+            summary = ext.write_unfinished()
         if summary is not None:
             return int(summary["exit_code"])
         stats = crawler.stats.get_stats() if getattr(crawler, "_stats", None) else {}

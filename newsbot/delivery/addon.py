@@ -14,7 +14,8 @@ setting / env variable      meaning
 =========================== ====================================================================
 
 A setting wins over the environment variable of the same name. Keys look like
-``s3://BUCKET/PREFIX/bn_world/2026/11/29/20261129T194120Z[-00001].jsonl[.gz]``.
+``s3://BUCKET/PREFIX/bn_world/2026/11/29/20261129T194120Z[-00001].jsonl[.gz]``; a worker of a
+shared run (``NEWSBOT_REDIS_URL``) writes ``…/2026/11/29/<run>/<worker>/20261129T194120Z.jsonl``.
 Credentials: environment only (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, …).
 """
 
@@ -39,11 +40,27 @@ def _value(settings: BaseSettings, name: str) -> str:
     return str(value).strip()
 
 
-def s3_feed_uri(bucket: str, prefix: str = "", *, gzip: bool = False, batched: bool = False) -> str:
-    """The S3 feed URI template for ``bucket`` and ``prefix``."""
+def configured_bucket(settings: BaseSettings) -> str:
+    """The bucket ``NEWSBOT_S3_BUCKET`` names now (setting, else environment; '' if none)."""
+    return _value(settings, "NEWSBOT_S3_BUCKET")
+
+
+def configured_prefix(settings: BaseSettings) -> str:
+    """The key prefix ``NEWSBOT_S3_PREFIX`` names now, without slashes at either end."""
+    return _value(settings, "NEWSBOT_S3_PREFIX").strip("/")
+
+
+def s3_feed_uri(
+    bucket: str, prefix: str = "", *, gzip: bool = False, batched: bool = False,
+    shared: bool = False,
+) -> str:
+    """The S3 feed URI template for ``bucket`` and ``prefix``; a worker of a shared run
+    (``shared``) writes under ``<run>/<worker>/`` so that workers never overwrite each other."""
     prefix = prefix.strip("/")
     path = f"{prefix}/" if prefix else ""
     name = "%(stamp)s" + ("-%(batch)s" if batched else "") + ".jsonl" + (".gz" if gzip else "")
+    if shared:
+        name = "%(run)s/%(worker)s/" + name
     return f"s3://{bucket}/{path}%(name)s/%(year)s/%(month)s/%(day)s/{name}"
 
 
@@ -59,12 +76,13 @@ def batched_uri(template: str) -> str:
 
 def s3_feed(settings: BaseSettings) -> tuple[str, dict[str, Any]] | None:
     """(URI template, feed options) of the S3 feed the settings/environment ask for, if any."""
-    bucket = _value(settings, "NEWSBOT_S3_BUCKET")
+    bucket = configured_bucket(settings)
     if not bucket:
         return None
     gzip = _value(settings, "NEWSBOT_S3_GZIP").lower() in _TRUE
     batch = int(_value(settings, "NEWSBOT_S3_BATCH_ITEMS") or 0)
-    uri = s3_feed_uri(bucket, _value(settings, "NEWSBOT_S3_PREFIX"), gzip=gzip, batched=batch > 0)
+    uri = s3_feed_uri(bucket, _value(settings, "NEWSBOT_S3_PREFIX"), gzip=gzip, batched=batch > 0,
+                      shared=bool(_value(settings, "NEWSBOT_REDIS_URL")))
     base: dict[str, Any] = {}
     for template, options in settings.getdict("FEEDS").items():
         if urlparse(str(template)).scheme in ("", "file"):

@@ -3,8 +3,9 @@
 Takes the run lock (so it never races a crawl), discards unfinished feeds of killed runs, then
 stores every sealed feed in the spool, oldest first, exactly once, and marks its articles
 delivered. Exit codes (``DELIVER_EXIT_CODES``, described in :mod:`newsbot.exitcodes`): 0 all
-stored or nothing to do, 3 some feed is still in the spool, 6 a run holds the lock, 7 unsafe
-configuration.
+stored or nothing to do, 3 some feed is still in the spool (or was damaged and quarantined), 6
+a run holds the lock, 7 unsafe configuration, 9 the state store is unreadable or lost
+deliveries, 10 the lock is held by a hung run.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from scrapy.utils.project import get_project_settings
 
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import FeedConfigError
+from newsbot.delivery.targets import check_no_credentials_in_settings
 from newsbot.exitcodes import ExitCode, describe
-from newsbot.runlock import DEFAULT_LOCK_PATH, LockHeld, RunLock
-from newsbot.state import open_store
+from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
+from newsbot.stateguard import StateBroken, open_checked_store, spool_state_ids
 
 logger = logging.getLogger("newsbot.deliver")
 
@@ -30,10 +32,13 @@ DELIVER_EXIT_CODES = (
     ExitCode.DELIVERY_FAILED,
     ExitCode.LOCK_HELD,
     ExitCode.CONFIG_ERROR,
+    ExitCode.STATE_BROKEN,
+    ExitCode.LOCK_STALE,
 )
 
 
-def _settings(overrides: list[str]) -> Settings:
+def project_settings(overrides: list[str]) -> Settings:
+    """The project's settings with ``NAME=VALUE`` overrides (``-s``) applied."""
     settings = get_project_settings()
     for item in overrides:
         name, sep, value = item.partition("=")
@@ -43,21 +48,33 @@ def _settings(overrides: list[str]) -> Settings:
     return settings
 
 
-def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
-    """Store the spooled feeds under ``settings``; return the exit code."""
+def take_lock(settings: BaseSettings, doing: str) -> RunLock | ExitCode:
+    """The run lock, taken; or, when another run holds it, the exit code (the refusal is
+    logged: ``doing`` says what this command does not do now)."""
     lock = RunLock(settings.get("NEWSBOT_LOCK_PATH") or DEFAULT_LOCK_PATH)
     try:
         lock.acquire()
     except LockHeld as exc:
-        logger.error("%s; not delivering now (exit code %d)", exc, ExitCode.LOCK_HELD)
-        return ExitCode.LOCK_HELD
+        stale_after = settings.getfloat("NEWSBOT_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
+        code, message = refusal(exc, stale_after, doing)
+        logger.error("%s (exit code %d)", message, code)
+        return code
+    return lock
+
+
+def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
+    """Store the spooled feeds under ``settings``; return the exit code."""
+    lock = take_lock(settings, "not delivering now")
+    if isinstance(lock, ExitCode):
+        return lock
     try:
+        check_no_credentials_in_settings(settings)  # refused even with nothing to deliver
         if list_only:
             for entry in DeliveryContext(settings).spool.entries():
                 state = "sealed" if entry.sealed else "unfinished"
                 print(f"{entry.id}\t{state}\t{entry.items}\t{entry.uri}")
             return ExitCode.OK
-        store = open_store(settings)
+        store = open_checked_store(settings, spool_state_ids(settings))
         try:
             context = DeliveryContext(settings, store=store)
             results = context.flush()
@@ -66,17 +83,22 @@ def deliver(settings: BaseSettings, *, list_only: bool = False) -> int:
     except FeedConfigError as exc:
         logger.error("Configuration error: %s", exc)
         return ExitCode.CONFIG_ERROR
+    except StateBroken as exc:
+        logger.error("%s (exit code %d)", exc, ExitCode.STATE_BROKEN)
+        return ExitCode.STATE_BROKEN
     finally:
         lock.release()
     stored = sum(1 for r in results if r.status == "stored")
     failed = [r for r in results if r.status == "spooled"]
+    quarantined = [r for r in results if r.status == "quarantined"]
     logger.info(
-        "Delivered %d spooled feed file(s); %d still in the spool (%s)",
+        "Delivered %d spooled feed file(s); %d still in the spool (%s)%s",
         stored,
         len(failed),
         context.spool.dir,
+        f"; {len(quarantined)} damaged, quarantined" if quarantined else "",
     )
-    return ExitCode.DELIVERY_FAILED if failed else ExitCode.OK
+    return ExitCode.DELIVERY_FAILED if context.failed else ExitCode.OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
     )
-    return deliver(_settings(args.set), list_only=args.list)
+    return deliver(project_settings(args.set), list_only=args.list)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
 from newsbot import clock, runlock
+from newsbot.delivery.addon import configured_bucket
 from newsbot.delivery.errors import DeliveryError
 from newsbot.delivery.spool import (
     DEFAULT_SPOOL_DIR,
@@ -32,8 +33,9 @@ from newsbot.delivery.spool import (
     SpoolEntry,
     read_feed_records,
 )
-from newsbot.delivery.targets import S3Config, S3Target, Target, make_target
+from newsbot.delivery.targets import S3Config, S3Target, Target, make_target, redact_url
 from newsbot.state import FeedRecord, StateStore, open_store, store_for_crawler
+from newsbot.stateguard import write_marker
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,9 @@ class FeedResult:
     """What happened to one feed file."""
 
     uri: str
-    status: str  # "stored" | "spooled" (kept for later) | "failed" | "lost" (data gone)
+    # "stored" | "spooled" (kept for later) | "failed" | "lost" (data gone) | "quarantined"
+    # (damaged in the spool, moved aside; its articles are emitted again)
+    status: str
     origin: str = "run"  # "run": written by this run; "spool": left by an earlier run
     items: int | None = None
     error: str | None = None
@@ -133,6 +137,55 @@ class DeliveryContext:
             return make_target(uri, self.s3)
         return make_target(uri)
 
+    def destination(self, entry: SpoolEntry) -> str:
+        """Where the entry goes now: its URI, except that a feed for "the configured bucket"
+        goes to the bucket configured now (fixing a misspelled bucket rescues what was spooled
+        for it)."""
+        bucket = configured_bucket(self.settings)
+        if entry.s3_key is None or not bucket:
+            return entry.uri
+        uri = f"s3://{bucket}/{entry.s3_key}"
+        if uri != entry.uri:
+            logger.warning(
+                "Spooled feed %s was written for %s; storing it in the configured bucket: %s",
+                entry.id, entry.uri, uri,
+            )
+        return uri
+
+    @property
+    def state_id(self) -> str | None:
+        """The state store's id (recorded in spool manifests)."""
+        return self.store.delivery_mark()[0]
+
+    def check_spool(self) -> None:
+        """Raise :class:`DeliveryError` when the spool cannot be written."""
+        try:
+            self.spool.check_writable()
+        except OSError as exc:
+            raise DeliveryError(
+                f"the spool {self.spool.dir} cannot be written ({exc.strerror or exc}); no feed "
+                "can be kept, so nothing is crawled. Make NEWSBOT_SPOOL_DIR a writable "
+                "directory with free space",
+                target=str(self.spool.dir),
+            ) from None
+
+    def _quarantine(self, entry: SpoolEntry, origin: str) -> FeedResult:
+        """Move a damaged spool entry aside and forget its pending marks, so its articles are
+        emitted again by the next run; the other entries go on."""
+        folder = self.spool.quarantine(entry)
+        self.store.forget_entry(entry.id)
+        logger.error(
+            "Spooled feed %s (%s) is damaged: its data no longer matches the checksum sealed "
+            "with it. Moved it to %s; its articles were not delivered and the next run emits "
+            "them again.",
+            entry.id, entry.uri, folder,
+        )
+        result = FeedResult(entry.uri, "quarantined", origin, entry.items,
+                            "damaged in the spool (checksum mismatch)", entry.id)
+        self._record(result)
+        self._inc("quarantined")
+        return result
+
     def mark_closed(self) -> None:
         """The feed exporter has finished every store of the run."""
         self.closed = True
@@ -155,7 +208,7 @@ class DeliveryContext:
     def failed(self) -> bool:
         """Whether some feed could not be stored in this run (a "lost" feed is not a failure:
         its data is gone, nothing can be retried, and its articles are emitted again)."""
-        return any(r.status in ("spooled", "failed") for r in self.results)
+        return any(r.status in ("spooled", "failed", "quarantined") for r in self.results)
 
     def _record(self, result: FeedResult) -> None:
         with self._lock:
@@ -179,9 +232,14 @@ class DeliveryContext:
     def deliver(self, entry: SpoolEntry, *, origin: str = "run") -> FeedResult:
         """Store a sealed entry, mark its articles delivered, remove it from the spool.
 
-        Raises :class:`DeliveryError` when the target fails (the entry stays in the spool)."""
-        target = self.target_for(entry.uri)
-        if isinstance(target, S3Target) and (entry.endpoint or None) != target.config.endpoint_url:
+        Raises :class:`DeliveryError` when the target fails (the entry stays in the spool). A
+        damaged entry (checksum mismatch) is quarantined instead of stored."""
+        if entry.data_path.exists() and not self.spool.intact(entry):
+            return self._quarantine(entry, origin)
+        uri = self.destination(entry)
+        target = self.target_for(uri)
+        configured = target.config.endpoint_url if isinstance(target, S3Target) else None
+        if configured and entry.endpoint != redact_url(configured):
             # the configured endpoint wins (it may have been fixed since the feed was spooled)
             logger.warning(
                 "Spooled feed %s was written for S3 endpoint %s; storing it at %s",
@@ -195,7 +253,7 @@ class DeliveryContext:
         if earlier is not None:
             raise DeliveryError(
                 f"not attempted, the same target failed earlier in this run ({earlier})",
-                target=entry.uri,
+                target=uri,
                 skipped=True,
             )
         readable = entry.format in READABLE_FORMATS
@@ -217,11 +275,11 @@ class DeliveryContext:
                     "Spooled feed %s has no data and %s does not hold it; dropping the entry "
                     "(its articles will be emitted again)",
                     entry.id,
-                    entry.uri,
+                    uri,
                 )
                 self.spool.remove(entry)
                 self.store.forget_entry(entry.id)
-                result = FeedResult(entry.uri, "lost", origin, entry.items, None, entry.id)
+                result = FeedResult(uri, "lost", origin, entry.items, None, entry.id)
                 self._record(result)
                 self._inc("lost")
                 return result
@@ -230,15 +288,17 @@ class DeliveryContext:
                 self._failed.setdefault(key, str(exc))
             raise
         if readable:
-            self.store.mark_delivered(entry.id, records, target=entry.uri, when=clock.now())
+            self.store.mark_delivered(entry.id, records, target=uri, when=clock.now())
+            with self._lock:
+                write_marker(self.settings, self.store)
         else:
             logger.warning(
                 "Feed format %r cannot be read back; articles in %s are not marked delivered",
                 entry.format,
-                entry.uri,
+                uri,
             )
         self.spool.remove(entry)
-        result = FeedResult(entry.uri, "stored", origin, entry.items, None, entry.id)
+        result = FeedResult(uri, "stored", origin, entry.items, None, entry.id)
         self._record(result)
         self._inc("stored")
         if origin == "spool":
@@ -311,6 +371,9 @@ class DeliveryContext:
         usable = []
         for entry in entries:
             try:
+                if entry.data_path.exists() and not self.spool.intact(entry):
+                    results.append(self._quarantine(entry, "spool"))
+                    continue
                 if entry.format in READABLE_FORMATS and entry.data_path.exists():
                     self.store.mark_pending(entry.id, read_feed_records(entry.data_path))
             except Exception as exc:

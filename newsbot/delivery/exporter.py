@@ -73,6 +73,8 @@ class DeliveryFeedExporter(FeedExporter):
         check_no_credentials_in_settings(crawler.settings)
         self._closing: list[FeedSlot] = []
         self._tasks: list[Any] = []
+        self._write_failed = False
+        self._stopping: Any = None
         super().__init__(crawler)
         self.context = DeliveryContext.for_crawler(crawler)
         self.context.exporter_active = True
@@ -84,7 +86,16 @@ class DeliveryFeedExporter(FeedExporter):
     # -- opening ---------------------------------------------------------------------------------
 
     async def open_spider(self, spider: Spider) -> None:  # type: ignore[override]
-        """Store what earlier runs left in the spool, then open the feeds."""
+        """Check that the spool can be written, store what earlier runs left in it, then open
+        the feeds. With a spool that cannot be written the run stops at once (nothing it
+        crawled could be kept) and ends with the delivery-failed exit code."""
+        try:
+            self.context.check_spool()
+        except DeliveryError as exc:
+            self.context.report_failure(exc, None, uri=str(self.context.spool.dir),
+                                        kept="Nothing was crawled.")
+            self._stop("spool_unwritable")
+            return
         try:
             await run_in_thread(self.context.flush)
         except Exception as exc:
@@ -99,6 +110,30 @@ class DeliveryFeedExporter(FeedExporter):
             )
         super().open_spider(spider)
 
+    def _stop(self, reason: str) -> None:
+        """Close the spider (from a signal handler: scheduled, not awaited)."""
+        engine = self.crawler.engine
+        if engine is not None:
+            self._stopping = deferred_from_coro(engine.close_spider_async(reason=reason))
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        try:
+            super().item_scraped(item, spider)
+        except OSError as exc:
+            # The spool cannot take the feed (disk full, removed...): none of this run's feed
+            # files is stored (their articles are emitted again by the next run); stop.
+            message = f"could not write the feed in the spool: {exc.strerror or exc}"
+            for slot in [*self.slots, *self._closing]:
+                if isinstance(slot.storage, SpoolFeedStorage) and slot.storage.failure is None:
+                    slot.storage.failure = message
+            if not self._write_failed:
+                self._write_failed = True
+                logger.error("The spool cannot take the feed (%s); stopping the crawl", exc)
+                self._stop("spool_write_failed")
+            return
+        if self._closing:
+            self._seal_and_deliver(spider)
+
     # -- closing ---------------------------------------------------------------------------------
 
     def _schedule_slot_close(self, slot: FeedSlot, spider: Spider) -> Any:
@@ -106,11 +141,6 @@ class DeliveryFeedExporter(FeedExporter):
         # the other feeds' slots closed by the same item, then deliver (see item_scraped).
         self._closing.append(slot)
         return None
-
-    def item_scraped(self, item: Any, spider: Spider) -> None:
-        super().item_scraped(item, spider)
-        if self._closing:
-            self._seal_and_deliver(spider)
 
     async def close_spider(self, spider: Spider) -> None:
         try:
@@ -139,7 +169,12 @@ class DeliveryFeedExporter(FeedExporter):
             else:
                 continue
             ready.append((slot, self._get_file(slot)))
-        spooled = [(s.storage, f) for s, f in ready if isinstance(s.storage, SpoolFeedStorage)]
+        # a feed the spool could not take in full is not sealed: the next run discards it
+        spooled = [
+            (s.storage, f)
+            for s, f in ready
+            if isinstance(s.storage, SpoolFeedStorage) and s.storage.failure is None
+        ]
         try:
             self.context.seal([storage.finish(file) for storage, file in spooled])
         except Exception as exc:

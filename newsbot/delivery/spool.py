@@ -36,6 +36,8 @@ DEFAULT_SPOOL_DIR = ".newsbot/spool"
 MANIFEST = ".json"
 DATA = ".data"
 GROUP = ".seal"
+QUARANTINE = "quarantine"
+PROBE = ".write-probe"
 GZIP_MAGIC = b"\x1f\x8b"
 #: Feed formats whose lines can be read back to mark articles delivered.
 READABLE_FORMATS = frozenset({"jsonlines", "jsonl", "json"})
@@ -59,6 +61,11 @@ class SpoolEntry:
     owner: str = ""
     format: str = "jsonlines"
     endpoint: str | None = None
+    #: The object key when the bucket is "the configured one" (``NEWSBOT_S3_BUCKET``): the feed
+    #: is stored under that key in whatever bucket is configured at delivery.
+    s3_key: str | None = None
+    #: The id of the state store the entry's articles are recorded in (see newsbot.state).
+    state_id: str | None = None
     sealed: bool = False
     size: int | None = None
     sha256: str | None = None
@@ -119,7 +126,14 @@ class Spool:
         self.dir = Path(directory)
 
     def create(
-        self, uri: str, *, spider: str = "", format: str = "jsonlines", endpoint: str | None = None
+        self,
+        uri: str,
+        *,
+        spider: str = "",
+        format: str = "jsonlines",
+        endpoint: str | None = None,
+        s3_key: str | None = None,
+        state_id: str | None = None,
     ) -> SpoolEntry:
         """A new, unsealed entry for a feed going to ``uri`` (its data file is not opened)."""
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -137,6 +151,8 @@ class Spool:
             owner=PROCESS_TOKEN,
             format=format,
             endpoint=endpoint,
+            s3_key=s3_key,
+            state_id=state_id,
             spool_dir=self.dir,
         )
         write_atomic(entry.manifest_path, self._manifest_bytes(entry))
@@ -162,6 +178,41 @@ class Spool:
             write_atomic(entry.manifest_path, self._manifest_bytes(entry))
         group.unlink(missing_ok=True)
         fsync_dir(self.dir)
+
+    def rewrite(self, entry: SpoolEntry) -> None:
+        """Write the entry's manifest again (after changing it)."""
+        write_atomic(entry.manifest_path, self._manifest_bytes(entry))
+
+    def check_writable(self) -> None:
+        """Raise OSError unless a file can be created, written, synced and removed in the
+        spool directory (a read-only or full disk, or a file where the directory should be)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        probe = self.dir / PROBE  # only the holder of the run lock writes it
+        try:
+            with open(probe, "wb") as fh:
+                fh.write(b"newsbot spool probe\n" * 256)
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+
+    def intact(self, entry: SpoolEntry) -> bool:
+        """Whether the sealed entry's data still has the size and SHA-256 its seal recorded."""
+        if entry.size is None or entry.sha256 is None:
+            return False
+        return file_digest(entry.data_path) == (entry.size, entry.sha256)
+
+    def quarantine(self, entry: SpoolEntry) -> Path:
+        """Move a damaged entry (data and manifest) to ``quarantine/`` in the spool, out of the
+        way of every later delivery; returns that folder."""
+        folder = self.dir / QUARANTINE
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in (entry.data_path, entry.manifest_path):
+            if path.exists():
+                os.replace(path, folder / path.name)
+        fsync_dir(folder)
+        fsync_dir(self.dir)
+        return folder
 
     def _finish_interrupted_seals(self) -> None:
         for group in sorted(self.dir.glob(f"*{GROUP}")):

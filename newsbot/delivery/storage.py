@@ -18,9 +18,11 @@ from scrapy import Spider
 from scrapy.utils.asyncio import run_in_thread
 from scrapy.utils.defer import deferred_from_coro
 
+from newsbot.delivery.addon import configured_bucket
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.errors import DeliveryError
 from newsbot.delivery.spool import SpoolEntry
+from newsbot.delivery.targets import redact_url, split_s3_uri
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -55,6 +57,9 @@ class SpoolFeedStorage:
     def _endpoint(self) -> str | None:
         return None
 
+    def _s3_key(self) -> str | None:
+        return None
+
     def open(self, spider: Spider) -> IO[bytes]:
         """A new spool entry's data file, for the exporter to write the feed into."""
         self.entry = self.context.spool.create(
@@ -62,6 +67,8 @@ class SpoolFeedStorage:
             spider=spider.name,
             format=str(self.feed_options.get("format") or "jsonlines"),
             endpoint=self._endpoint(),
+            s3_key=self._s3_key(),
+            state_id=self.context.state_id,
         )
         self._file = open(self.entry.data_path, "wb")  # noqa: SIM115
         return self._file
@@ -100,4 +107,11 @@ class SpoolS3FeedStorage(SpoolFeedStorage):
     """``s3://BUCKET/KEY`` feeds, uploaded with botocore when complete."""
 
     def _endpoint(self) -> str | None:
-        return self.context.s3.endpoint_url
+        endpoint = self.context.s3.endpoint_url
+        return redact_url(endpoint) if endpoint else None
+
+    def _s3_key(self) -> str | None:
+        # The bucket from NEWSBOT_S3_BUCKET is kept as "whatever bucket is configured": a feed
+        # spooled for a misspelled bucket goes to the corrected one.
+        bucket, key = split_s3_uri(self.uri)
+        return key if bucket == configured_bucket(self.context.settings) else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import shutil
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -107,13 +108,36 @@ class FileTarget(Target):
 # -- S3 -------------------------------------------------------------------------------------------
 
 
+_USERINFO_RE = re.compile(r"^(\w[\w+.-]*://)?[^/?#]*@")
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any user name, password and query replaced by ``***`` (for messages)."""
+    url = _USERINFO_RE.sub(lambda m: f"{m.group(1) or ''}***@", url)
+    head, sep, _ = url.partition("?")
+    return f"{head}?***" if sep else head
+
+
+def _endpoint_setting(settings: BaseSettings) -> str:
+    return str(settings.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL") or "")
+
+
 def check_no_credentials_in_settings(settings: BaseSettings) -> None:
-    """Refuse S3 credentials given as settings (they belong in the environment only)."""
+    """Refuse S3 credentials given as settings (they belong in the environment only), and an
+    ``AWS_ENDPOINT_URL`` (setting or environment) that carries credentials (``user:secret@``
+    or a signed query): it would reach logs, summaries and spool manifests."""
     given = [name for name in CREDENTIAL_SETTINGS if settings.get(name)]
     if given:
         raise FeedConfigError(
             f"S3 credentials must come from the environment, not from settings; remove the "
             f"setting(s) {', '.join(given)} and export them as environment variables instead"
+        )
+    endpoint = _endpoint_setting(settings)
+    if endpoint and (_USERINFO_RE.match(endpoint) or "?" in endpoint):
+        raise FeedConfigError(
+            f"AWS_ENDPOINT_URL must not carry credentials ({redact_url(endpoint)}); give "
+            "only scheme, host and port, and export AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY instead"
         )
 
 
@@ -127,13 +151,15 @@ class S3Config:
     read_timeout: float = 30.0
     max_attempts: int = 3
     addressing_style: str = "auto"
+    #: Upload with ``If-None-Match: *``: an existing object is never replaced.
+    conditional: bool = False
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> S3Config:
         """Endpoint (``AWS_ENDPOINT_URL`` setting or environment), region (``AWS_REGION_NAME``
         setting, ``AWS_REGION``/``AWS_DEFAULT_REGION`` environment), ``NEWSBOT_S3_*`` timeouts."""
         check_no_credentials_in_settings(settings)
-        endpoint = settings.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL") or None
+        endpoint = _endpoint_setting(settings) or None
         region = (
             settings.get("AWS_REGION_NAME")
             or os.environ.get("AWS_REGION")
@@ -147,6 +173,7 @@ class S3Config:
             read_timeout=settings.getfloat("NEWSBOT_S3_READ_TIMEOUT", 30.0),
             max_attempts=max(1, settings.getint("NEWSBOT_S3_MAX_ATTEMPTS", 3)),
             addressing_style=settings.get("NEWSBOT_S3_ADDRESSING_STYLE") or "auto",
+            conditional=settings.getbool("NEWSBOT_S3_CONDITIONAL_PUT", False),
         )
 
     def client(self) -> Any:
@@ -180,8 +207,8 @@ class S3Config:
 
     @property
     def endpoint_label(self) -> str:
-        """The endpoint as shown in messages."""
-        return self.endpoint_url or f"AWS S3 ({self.region})"
+        """The endpoint as shown in messages (never with credentials)."""
+        return redact_url(self.endpoint_url) if self.endpoint_url else f"AWS S3 ({self.region})"
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
@@ -266,6 +293,7 @@ class S3Target(Target):
     def store(self, entry: SpoolEntry) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        extra = {"IfNoneMatch": "*"} if self.config.conditional else {}
         with open(entry.data_path, "rb") as fh:
             gz = fh.read(2) == GZIP_MAGIC
             fh.seek(0)
@@ -276,8 +304,20 @@ class S3Target(Target):
                     Body=fh,
                     ContentType="application/gzip" if gz else "application/x-ndjson",
                     Metadata={SHA_METADATA: entry.sha256 or ""},
+                    **extra,
                 )
-            except (BotoCoreError, ClientError) as exc:
+            except ClientError as exc:
+                if not (extra and _precondition_failed(exc)):
+                    raise self._fail(exc) from None
+                # the key exists: an earlier attempt of this very feed got through, or
+                # something else sits there; either way it is never overwritten
+                if not self.holds(entry):
+                    raise DeliveryError(
+                        f"s3://{self.bucket}/{self.key} already exists with other content; "
+                        "not overwritten",
+                        target=self.uri,
+                    ) from None
+            except BotoCoreError as exc:
                 raise self._fail(exc) from None
 
     def holds(self, entry: SpoolEntry) -> bool:
@@ -299,6 +339,12 @@ class S3Target(Target):
 
     def stored_copy(self, entry: SpoolEntry) -> Path:
         return entry.data_path
+
+
+def _precondition_failed(exc: Any) -> bool:
+    error = exc.response.get("Error", {})
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return str(error.get("Code", "")) in ("PreconditionFailed", "412") or status == 412
 
 
 def make_target(uri: str, s3: S3Config | None = None) -> Target:

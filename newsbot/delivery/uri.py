@@ -14,6 +14,8 @@ placeholder     example                note
 ``%(stamp)s``   ``20261129T194120Z``   run start, safe in file names and S3 keys
 ``%(batch)s``   ``00001``              batch number, zero-padded (1 without batching)
 ``%(spider)s``  ``bn_world``           same as ``%(name)s``
+``%(run)s``     ``20261129T1930Z``     run id of a shared run (``local`` alone)
+``%(worker)s``  ``crawler1``           worker id of a shared run (``local`` alone)
 =============== ====================== =======================================
 
 Local default: ``feeds/%(name)s/%(date)s/%(stamp)s.jsonl``; S3:
@@ -55,8 +57,10 @@ def stamp_of(moment: datetime) -> str:
 
 
 def run_id(crawler: Crawler, spider_name: str) -> str:
-    """``bn_world-20261129T194120Z``: the run's id in the state store and the run summary."""
-    return f"{spider_name}-{stamp_of(run_started(crawler))}"
+    """``bn_world-20261129T194120Z``: the run's id in the state store and the run summary (a
+    worker of a shared run, ``NEWSBOT_RUN_ID``, has the shared run's id)."""
+    shared = crawler.settings.get("NEWSBOT_RUN_ID")
+    return f"{spider_name}-{shared or stamp_of(run_started(crawler))}"
 
 
 def time_params(moment: datetime, batch_id: int = 1) -> dict[str, Any]:
@@ -72,6 +76,14 @@ def time_params(moment: datetime, batch_id: int = 1) -> dict[str, Any]:
     }
 
 
+def cluster_params(settings: Any) -> dict[str, str]:
+    """``run`` and ``worker`` of a shared run (both ``local`` when the crawl runs alone)."""
+    if not settings or not settings.get("NEWSBOT_RUN_ID"):
+        return {"run": "local", "worker": "local"}
+    return {"run": str(settings.get("NEWSBOT_RUN_ID")),
+            "worker": str(settings.get("NEWSBOT_WORKER_ID") or "local")}
+
+
 def uri_params_for(crawler: Crawler, spider: Spider | None = None, batch_id: int = 1) -> dict:
     """Feed URI parameters for the crawler's run, outside the feed exporter (e.g. files written
     beside the feed)."""
@@ -79,6 +91,7 @@ def uri_params_for(crawler: Crawler, spider: Spider | None = None, batch_id: int
     params: dict[str, Any] = {"name": name, "spider": name, "batch_id": batch_id}
     params.update(time_params(run_started(crawler), batch_id))
     params["time"] = run_started(crawler).isoformat().replace(":", "-")
+    params.update(cluster_params(crawler.settings))
     return params
 
 
@@ -89,6 +102,7 @@ def feed_uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
     batch_id = int(params.get("batch_id") or 1)
     out.update(time_params(run_started(crawler), batch_id))
     out["spider"] = spider.name
+    out.update(cluster_params(crawler.settings if crawler is not None else None))
     return out
 
 

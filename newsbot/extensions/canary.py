@@ -45,6 +45,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsbot import clock
+from newsbot.cluster.canary import (
+    history_before,
+    others_working,
+    participants,
+    run_so_far,
+    shares_spider,
+)
 from newsbot.delivery.uri import run_id, run_started
 from newsbot.extract.profiles import PROFILE_MISS_PREFIX, PROFILE_PAGES_PREFIX
 from newsbot.middlewares.refetch import NOT_MODIFIED_PREFIX, SKIPPED_PREFIX
@@ -125,12 +132,15 @@ def compare(
     newest: Callable[[str], datetime | None] | None = None,
     stale_hours: float = 0,
     now: datetime | None = None,
+    zero_checks: bool = True,
 ) -> list[Alert]:
     """Alerts for ``current`` (this run's outlet records) against ``history`` (earlier runs).
 
     ``outlets`` limits the check to the outlets this run was asked to crawl (None: all seen).
     ``newest(outlet_id)`` tells when the outlet's newest article was first seen, for the
-    ``stale`` rule (``stale_hours`` > 0). Marks the tripped records in ``current``."""
+    ``stale`` rule (``stale_hours`` > 0). ``zero_checks=False`` judges coverage only (a worker
+    of a shared run that closes early sees only part of the run, which may hold none of an
+    outlet). Marks the tripped records in ``current`` (``tripped=True``)."""
     moment = now or clock.now()
     past: dict[str, list[OutletRun]] = defaultdict(list)
     for run in history:
@@ -148,7 +158,7 @@ def compare(
         now = current.get(outlet_id) or OutletRun(outlet_id, found=0, parsed=0)
         current[outlet_id] = now
         found_before = _mean(r.found for r in records) or 0.0
-        if now.found == 0 and found_before > 0:
+        if zero_checks and now.found == 0 and found_before > 0:
             alerts.append(
                 Alert(
                     outlet_id,
@@ -162,7 +172,7 @@ def compare(
             )
             now.tripped = True
             continue
-        quiet = _quiet_hours(now, newest, stale_hours, moment)
+        quiet = _quiet_hours(now, newest, stale_hours, moment) if zero_checks else None
         if quiet is not None:
             alerts.append(
                 Alert(
@@ -275,6 +285,8 @@ class CanaryExtension:
         self.profile_fields = settings.getlist("NEWSBOT_CANARY_PROFILE_FIELDS",
                                                ["detect", "title", "body"])
         self.profile_miss_share = settings.getfloat("NEWSBOT_CANARY_PROFILE_MISS_SHARE", 0.5)
+        # a worker of a shared run (newsbot.cluster.canary): the run is judged as a whole
+        self.shared_run = settings.get("NEWSBOT_RUN_ID") or None
         self.tally: dict[str, _Tally] = defaultdict(_Tally)
         self.report: CanaryReport | None = None
         self.run: RunRecord | None = None
@@ -344,6 +356,7 @@ class CanaryExtension:
             return self.report
         spider = self.crawler.spider
         current = self.current()
+        others: list[str] = []
         if reason != "finished":
             self.report = CanaryReport(
                 evaluated=False,
@@ -352,9 +365,34 @@ class CanaryExtension:
             )
             return self.report
         store = store_for_crawler(self.crawler)
+        started = run_started(self.crawler)
+        this_run = run_id(self.crawler, spider.name)
+        if self.shared_run:
+            # a worker of a shared run: judge the whole run as recorded so far
+            share = RunRecord(
+                run_id=f"{self.shared_run}/{self.crawler.settings.get('NEWSBOT_WORKER_ID')}",
+                spider=shares_spider(spider.name), started_at=started, finished_at=clock.now(),
+                finish_reason=reason, outlets=list(current.values()),
+            )
+            others = others_working(self.crawler.settings, spider.name)
+            joined = [] if others else participants(self.crawler.settings, spider.name)
+            current = run_so_far(store, share, self.shared_run, wait_for=joined)
         history = store.baseline_runs(spider.name, self.history) if self.history > 0 else []
+        history = history_before(history, this_run)
         selected = getattr(spider, "outlet_ids", None)
         outlets = set(selected) if selected else None
+        if others:
+            # not the last worker of the shared run: record, the last one judges
+            self.report = CanaryReport(
+                evaluated=False, outlets=current, baseline_runs=len(history),
+                note=f"judged by the last worker of run {self.shared_run} (still working: "
+                     f"{', '.join(others)})",
+            )
+            self.run = RunRecord(run_id=this_run, spider=spider.name, started_at=started,
+                                 finished_at=clock.now(), finish_reason=reason,
+                                 outlets=list(current.values()))
+            store.record_run(self.run)
+            return self.report
         alerts = compare(
             current,
             history,
@@ -364,6 +402,7 @@ class CanaryExtension:
             accept=self.accept,
             newest=store.newest_first_seen,
             stale_hours=self.stale_hours,
+            zero_checks=not self.shared_run,
         )
         for alert in profile_alerts(
             self.crawler.stats.get_stats(),
@@ -386,9 +425,8 @@ class CanaryExtension:
             baseline_runs=len(history),
             note="" if history else "no earlier untripped run to compare with yet",
         )
-        started = run_started(self.crawler)
         self.run = RunRecord(
-            run_id=run_id(self.crawler, spider.name),
+            run_id=this_run,
             spider=spider.name,
             started_at=started,
             finished_at=clock.now(),

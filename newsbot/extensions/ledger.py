@@ -20,6 +20,7 @@ from newsbot.delivery.uri import uri_params_for
 from newsbot.drops import drop_reason, drop_stat
 from newsbot.fileio import write_atomic
 from newsbot.signals import page_dropped
+from newsbot.text import valid_text
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ class DropLedger:
         if not self.write_rejects or reason in self.skip or self.path is None:
             return
         line = {"reason": reason, "detail": detail or None, "url": url, **fields}
+        # a title or detail straight from a hostile page may hold lone surrogates
+        line = {k: valid_text(v) if isinstance(v, str) else v for k, v in line.items()}
         line["dropped_at"] = clock.now().isoformat()
         self._open().write(json.dumps(line, ensure_ascii=False) + "\n")
         self.written += 1

@@ -55,6 +55,8 @@ from newsbot.fileio import write_atomic
 
 logger = logging.getLogger(__name__)
 
+#: ``finish_reason`` of a run whose shutdown was forced (second SIGTERM/SIGINT).
+FORCED_SHUTDOWN = "forced_shutdown"
 DEFAULT_SUMMARY_DIR = ".newsbot/summaries"
 DEFAULT_LAST_RUN_PATH = ".newsbot/last-run.json"
 EXIT_CODE_STAT = "newsbot/summary/exit_code"
@@ -89,7 +91,7 @@ def exit_code_from_stats(stats: dict[str, Any], reason: str | None) -> ExitCode:
         problems.add(ExitCode.DELIVERY_FAILED)
     if stats.get("spider_exceptions/count"):
         problems.add(ExitCode.SPIDER_ERRORS)
-    if reason not in (None, "finished"):
+    if reason != "finished":  # None: the run never finished (a forced shutdown)
         problems.add(ExitCode.INTERRUPTED)
     return pick(problems)
 
@@ -165,6 +167,36 @@ class SummaryExtension:
         self.outlets[outlet]["dropped"][getattr(exception, "reason", None) or "other"] += 1
 
     # -- closing ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def of(crawler: Crawler) -> SummaryExtension | None:
+        """The crawler's summary extension, if enabled."""
+        try:
+            return crawler.get_extension(SummaryExtension)
+        except RuntimeError:  # the extensions are not built yet
+            return None
+
+    def write_unfinished(self, reason: str = FORCED_SHUTDOWN) -> dict[str, Any] | None:
+        """Write a summary for a run that ended before its spider closed (a second SIGTERM
+        or SIGINT forces the shutdown): never exit 0, and say so in ``last-run.json``. Feeds
+        not sealed stay unfinished in the spool; the next run discards them and emits their
+        articles again."""
+        spider = self.crawler.spider
+        if spider is None or self.summary is not None:
+            return self.summary
+        if self.counter is not None:
+            logging.getLogger().removeHandler(self.counter)
+        context = DeliveryContext.for_crawler(self.crawler)
+        summary = self.build(spider, reason, context, None)
+        self.crawler.stats.set_value(EXIT_CODE_STAT, summary["exit_code"])
+        self.summary = summary
+        _RESULTS[self.crawler] = summary
+        logger.error(
+            "The crawl was stopped before it could finish (%s); unfinished feeds stay in the "
+            "spool and their articles are emitted again by the next run", reason,
+        )
+        self.write(spider, summary, context)
+        return summary
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         context = DeliveryContext.for_crawler(self.crawler)

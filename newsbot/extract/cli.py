@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newsbot.extract.api import clean, extract_html
 from newsbot.extract.guard import ExtractionError
+from newsbot.text import valid_text
 
 EXIT_OK, EXIT_NO_ARTICLE, EXIT_USAGE = 0, 1, 2
 
@@ -49,7 +50,8 @@ def _write(obj: dict, indent: int | None = None) -> None:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # Bengali must reach a pipe as UTF-8 whatever the locale
         reconfigure(encoding="utf-8")
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    sys.stdout.write(valid_text(text) + "\n")  # nothing may fail to encode on the way out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+import charset_normalizer
 import lxml.html
 from lxml import etree
 
@@ -34,6 +35,8 @@ MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_CONTROL_SHARE = 0.01
 #: How much of a page the binary sniff looks at.
 SNIFF_CHARS = 65_536
+#: The legacy encoding browsers assume for a page whose label is wrong (WHATWG: windows-1252).
+WEB_DEFAULT_ENCODING = "cp1252"
 
 REASONS = (
     "empty_page", "binary_content", "too_large", "too_deep", "no_article_text", "not_article",
@@ -95,11 +98,29 @@ def _bom_encoding(data: bytes) -> str | None:
     return None
 
 
+def _detect_encoding(data: bytes) -> str | None:
+    """The encoding charset-normalizer finds most likely for ``data`` (None for binary).
+    Among equally likely single-byte encodings windows-1252 wins: it is what browsers assume
+    for mislabelled pages."""
+    if b"\x00" in data[:SNIFF_CHARS]:
+        return None
+    matches = charset_normalizer.from_bytes(data[:SNIFF_CHARS])
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        tied = match.chaos == best.chaos and match.coherence == best.coherence
+        if tied and WEB_DEFAULT_ENCODING in match.could_be_from_charset:
+            return WEB_DEFAULT_ENCODING
+    return best.encoding
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> str:
     """Decode page bytes: a BOM wins; bytes that are valid UTF-8 (with non-ASCII in them) are
     UTF-8 whatever is declared (a wrong "iso-8859-1" is common, and other encodings almost never
-    form valid UTF-8); else the given encoding, the page's own declaration, UTF-8.
-    Undecodable bytes become U+FFFD (the binary sniff counts them)."""
+    form valid UTF-8); else the given encoding or the page's own declaration when the bytes
+    decode under it; else the encoding charset detection finds (a windows-1252 page labelled
+    UTF-8); else UTF-8. Undecodable bytes become U+FFFD (the binary sniff counts them)."""
     if any(data.startswith(sig) for sig in _MAGIC):
         raise ExtractionError("binary_content", "file signature of a non-HTML format")
     bom = _bom_encoding(data)
@@ -110,11 +131,25 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> str:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             pass
+    declared = []
     for name in (encoding, _declared_encoding(data[:4096])):
-        if not name:
-            continue
         try:
-            return data.decode(name, errors="replace")
+            codec = codecs.lookup(name).name if name else None
+        except LookupError:
+            continue
+        if codec and codec not in declared:
+            declared.append(codec)
+    for codec in declared:
+        if codec == "utf-8":
+            continue  # the bytes are not UTF-8 (tried above): the label is wrong
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    detected = _detect_encoding(data)
+    for codec in [*filter(None, [detected]), *declared]:
+        try:
+            return data.decode(codec, errors="replace")
         except LookupError:
             continue
     return data.decode("utf-8", errors="replace")

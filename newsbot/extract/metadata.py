@@ -18,6 +18,7 @@ from typing import Any
 from parsel import Selector
 
 from newsbot.data import load_toml
+from newsbot.text import valid_text
 from newsbot.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,24 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 
 
+def _valid(value: Any) -> Any:
+    """``value`` (parsed JSON) with invalid code points in its strings replaced."""
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, list):
+        return [_valid(v) for v in value]
+    if isinstance(value, dict):
+        return {valid_text(str(k)): _valid(v) for k, v in value.items()}
+    return value
+
+
 def _load_json(text: str) -> Any:
-    """Parse a JSON-LD block, trying a few repairs of common breakage; None if hopeless."""
+    """Parse a JSON-LD block (lone surrogates from its escapes replaced), trying a few repairs
+    of common breakage; None if hopeless."""
+    return _valid(_parse_json(text))
+
+
+def _parse_json(text: str) -> Any:
     text = text.strip()
     if not text or len(text) > MAX_JSONLD_CHARS:
         return None

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsbot.boilerplate import (
@@ -34,8 +35,10 @@ from newsbot.boilerplate import (
     looks_like_prose,
     marker_ends_body,
 )
+from newsbot.cluster.templates import SharedTemplates
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.registry import load_registry
+from newsbot.services import ServiceUnavailable
 from newsbot.text import clean_line
 from newsbot.urls import host_of
 
@@ -83,9 +86,21 @@ class BoilerplatePipeline(CountingPipeline):
         self.save_interval = s.getfloat("NEWSBOT_TEMPLATES_SAVE_INTERVAL", 300.0)
         self._last_save = time.monotonic()
         self._names: dict[str | None, tuple[str, ...]] = {}
+        self.shared: SharedTemplates | None = None
         if self.path and self.store.load(self.path):
             self._inc("templates/loaded")
             logger.debug("loaded learned template lines from %s", self.path)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BoilerplatePipeline:
+        """The pipeline; with a shared state store (PostgreSQL) the learned templates are kept
+        there, shared by every worker (:mod:`newsbot.cluster.templates`), not in the file."""
+        pipe = cls(crawler.settings, crawler.stats)
+        if pipe.learn or pipe.path:
+            pipe.shared = SharedTemplates.for_crawler(crawler)
+        if pipe.shared is not None and pipe.shared.load_into(pipe.store):
+            pipe._inc("templates/loaded")
+        return pipe
 
     # -- the pipeline --------------------------------------------------------------------------
 
@@ -163,7 +178,7 @@ class BoilerplatePipeline(CountingPipeline):
     # -- persistence ---------------------------------------------------------------------------
 
     def _maybe_save(self) -> None:
-        if not self.path or not self.store.changed:
+        if not (self.path or self.shared) or not self.store.changed:
             return
         due = time.monotonic() - self._last_save >= self.save_interval
         if self.store.changed >= self.save_every or due:
@@ -171,12 +186,16 @@ class BoilerplatePipeline(CountingPipeline):
 
     def save(self) -> bool:
         """Write the learned templates now (atomically); False when that failed or is off."""
-        if not self.path or not self.learn:
+        if not (self.path or self.shared) or not self.learn:
             return False
         try:
-            self.store.save(self.path)
-        except OSError as exc:
-            logger.warning("could not save learned template lines to %s: %s", self.path, exc)
+            if self.shared is not None:
+                self.shared.save(self.store)
+            else:
+                self.store.save(self.path)
+        except (OSError, ServiceUnavailable) as exc:
+            where = "the state store" if self.shared is not None else self.path
+            logger.warning("could not save learned template lines to %s: %s", where, exc)
             return False
         finally:
             self._last_save = time.monotonic()

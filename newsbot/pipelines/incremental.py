@@ -17,6 +17,11 @@ conditional refetch answered "304 Not Modified" means this content is still curr
 Articles are marked delivered only when the feed holding them has been stored (see
 :mod:`newsbot.delivery`), so a run killed at any point re-emits what it did not deliver.
 
+With a state store shared by several workers (PostgreSQL), an article version is emitted only
+by the worker that claims it (:meth:`newsbot.state.StateStore.claim`); the others drop it as
+``claimed_elsewhere`` (with ``NEWSBOT_INCREMENTAL`` off nothing is claimed: every article is
+emitted).
+
 Setting ``NEWSBOT_INCREMENTAL`` (default True): False emits every article (revision 0) but still
 records what was seen and delivered. Stats: ``newsbot/incremental/new``,
 ``newsbot/incremental/revised``, ``newsbot/incremental/unchanged``.
@@ -103,6 +108,10 @@ class IncrementalPipeline(CountingPipeline):
             self._inc("unchanged")
             raise Drop("unchanged")
         revision = latest.revision + 1 if (self.enabled and latest is not None) else 0
+        if self.enabled and not self.store.claim(canonical, revision):
+            # another worker of a shared run emits this revision
+            self._inc("claimed_elsewhere")
+            raise Drop("claimed_elsewhere", canonical)
         adapter["revision"] = revision
         self._emitted.add(canonical)
         self._inc("revised" if revision else "new")

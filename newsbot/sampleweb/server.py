@@ -15,6 +15,7 @@ import hashlib
 import re
 import socketserver
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -58,13 +59,18 @@ class SampleWebServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int = 0, redesigned: Iterable[str] = (),
-                 web: SampleWeb | None = None):
+                 web: SampleWeb | None = None, delay: float = 0.0,
+                 crawl_delay: float | None = None):
         self.web = web or load()
         unknown = set(redesigned) - set(self.web.sites)
         if unknown:
             raise ValueError(f"unknown outlet(s) to redesign: {sorted(unknown)}")
         self.redesigned = frozenset(redesigned)
         self.pages: dict[str, Page] = build_pages(self.web, self.redesigned)
+        #: Seconds every answer waits (imitates the network), and a robots.txt Crawl-delay.
+        self.delay = delay
+        if crawl_delay is not None:
+            self._add_crawl_delay(crawl_delay)
         self._dated: list[tuple[re.Pattern[str], str]] = []
         for site in self.web.sites.values():
             for feed in site.feeds:
@@ -77,7 +83,17 @@ class SampleWebServer(ThreadingHTTPServer):
         self._thread: threading.Thread | None = None
         #: Every request answered, as (host, path and query, User-Agent), in arrival order.
         self.access_log: list[tuple[str, str, str]] = []
+        #: Every request as (host, path and query, arrival, end of answer), times from
+        #: ``time.monotonic()``.
+        self.access_times: list[tuple[str, str, float, float]] = []
         super().__init__(("127.0.0.1", port), _Handler)
+
+    def _add_crawl_delay(self, seconds: float) -> None:
+        for key, page in list(self.pages.items()):
+            if key.endswith("/robots.txt"):
+                body = page.body.decode("utf-8").replace(
+                    "User-agent: *\n", f"User-agent: *\nCrawl-delay: {seconds:g}\n", 1)
+                self.pages[key] = Page(page.status, body.encode("utf-8"), page.headers)
 
     def server_bind(self) -> None:
         """Bind without the reverse DNS look-up ``HTTPServer.server_bind`` does."""
@@ -172,7 +188,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.lookup(host, target)
 
     def _send(self, with_body: bool) -> None:
+        arrived = time.monotonic()
         page = self._page()
+        if self.server.delay:
+            time.sleep(self.server.delay)
         headers = dict(page.headers)
         status = page.status
         if status == 200:
@@ -192,6 +211,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if with_body:
             self.wfile.write(page.body)
+        host, target = self._target()
+        self.server.access_times.append((host, target, arrived, time.monotonic()))
+
+    def _target(self) -> tuple[str, str]:
+        if self.path.startswith(("http://", "https://")):
+            parts = urlsplit(self.path)
+            return parts.netloc, parts.path + (f"?{parts.query}" if parts.query else "")
+        return self.headers.get("Host", ""), self.path
 
     def do_GET(self) -> None:
         """Answer GET."""
@@ -206,6 +233,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def serve(port: int = 0, redesigned: Iterable[str] = (),
-          web: SampleWeb | None = None) -> SampleWebServer:
-    """Start the sample web in a background thread on 127.0.0.1 (port 0 = a free port)."""
-    return SampleWebServer(port, redesigned, web).start()
+          web: SampleWeb | None = None, delay: float = 0.0,
+          crawl_delay: float | None = None) -> SampleWebServer:
+    """Start the sample web in a background thread on 127.0.0.1 (port 0 = a free port);
+    ``delay`` seconds before every answer, ``crawl_delay`` added to every robots.txt."""
+    return SampleWebServer(port, redesigned, web, delay, crawl_delay).start()

@@ -16,7 +16,7 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -88,6 +88,8 @@ class BnWorldSpider(scrapy.Spider):
         self._start_url_arg = _split_arg(start_urls)
         # Article URLs from feeds and sitemaps not handed to the scheduler yet (see _top_up).
         self._frontier: deque[str] = deque()
+        self._queued: dict[str, int] = {}  # article requests per outlet
+        self._capped: set[tuple[str, str]] = set()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -132,6 +134,9 @@ class BnWorldSpider(scrapy.Spider):
         self.max_listing_pages = settings.getint("NEWSBOT_MAX_LISTING_PAGES", 3)
         self.follow_related = settings.getbool("NEWSBOT_FOLLOW_RELATED", True)
         self.sitemap_days = settings.getint("NEWSBOT_SITEMAP_DAYS", 2)
+        self.sitemap_max_depth = settings.getint("NEWSBOT_SITEMAP_MAX_DEPTH", 2)
+        self.max_urls_per_sitemap = settings.getint("NEWSBOT_MAX_URLS_PER_SITEMAP", 2000)
+        self.max_articles_per_outlet = settings.getint("NEWSBOT_MAX_ARTICLES_PER_OUTLET", 3000)
         self.extract_workers = max(0, settings.getint("NEWSBOT_EXTRACT_WORKERS", 0))
         self.frontier_batch = max(1, settings.getint("NEWSBOT_FRONTIER_BATCH", 256))
         self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
@@ -178,16 +183,39 @@ class BnWorldSpider(scrapy.Spider):
         today = clock.today(tzinfo_for(outlet.timezone))
         return [today - timedelta(days=n) for n in range(max(1, self.sitemap_days))]
 
-    def _request(self, url: str, kind: str, hops: int, page: int = 1) -> Request:
+    def _request(
+        self, url: str, kind: str, hops: int, page: int = 1, depth: int = 0
+    ) -> Request:
         if kind == ARTICLE:
             url = canonicalize_url(url)
+        meta = {"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page}
+        if depth:
+            meta["newsbot_sitemap_depth"] = depth
         pooled = kind == ARTICLE and self.extract_workers > 0
-        return Request(
-            url,
-            callback=self.parse_pooled if pooled else self.parse,
-            errback=self.on_error,
-            meta={"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page},
-        )
+        callback = self.parse_pooled if pooled else self.parse
+        return Request(url, callback=callback, errback=self.on_error, meta=meta)
+    def _articles(self, urls: Iterable[str], hops: int) -> Iterator[Request]:
+        """Article requests for ``urls`` (of crawled outlets), at most
+        ``NEWSBOT_MAX_ARTICLES_PER_OUTLET`` per outlet in the run."""
+        for url in urls:
+            outlet = self._outlet_of(url)
+            if outlet is None:
+                continue
+            queued = self._queued.get(outlet.id, 0)
+            if queued >= self.max_articles_per_outlet:
+                self._cap("outlet_articles", outlet.id, self.max_articles_per_outlet)
+                continue
+            self._queued[outlet.id] = queued + 1
+            yield self._request(url, ARTICLE, hops=hops)
+
+    def _cap(self, what: str, where: str, limit: int, count: int = 1) -> None:
+        """Count URLs left out by a run bound; warn once per bound and place."""
+        self.crawler.stats.inc_value(f"newsbot/capped/{what}", count)
+        if (what, where) not in self._capped:
+            self._capped.add((what, where))
+            self.logger.warning("Run bound reached (%s = %d) at %s; the rest is left out",
+                                what, limit, where)
+
 
     # -- routing -----------------------------------------------------------------------------
 
@@ -227,15 +255,23 @@ class BnWorldSpider(scrapy.Spider):
         if entries is None:
             self.drop(response, "bad_feed")
             return
-        for url in child_sitemaps:
-            if self._outlet_of(url):
-                yield self._request(url, SITEMAP, hops=0)
+        depth = response.meta.get("newsbot_sitemap_depth", 0)
+        children = [url for url in child_sitemaps if self._outlet_of(url)]
+        if children and depth >= self.sitemap_max_depth:
+            self._cap("sitemap_depth", response.url, self.sitemap_max_depth, len(children))
+            children = []
+        for url in children:
+            yield self._request(url, SITEMAP, hops=0, depth=depth + 1)
+        limit = self.max_urls_per_sitemap
+        if len(entries) > limit:
+            self._cap("sitemap_urls", response.url, limit, len(entries) - limit)
+            entries = entries[:limit]
         # Into the frontier: parse() hands them to the scheduler a page at a time.
         self._frontier.extend(url for url in entries if self._outlet_of(url))
 
     # -- the frontier: sitemaps paged into the scheduler ----------------------------------------
 
-    def _queued(self) -> int:
+    def _backlog(self) -> int:
         stats = self.crawler.stats
         return int(stats.get_value("scheduler/enqueued", 0) or 0) - int(
             stats.get_value("scheduler/dequeued", 0) or 0
@@ -245,10 +281,11 @@ class BnWorldSpider(scrapy.Spider):
         """Article requests from the frontier while the scheduler holds fewer than
         ``NEWSBOT_FRONTIER_BATCH`` requests: a sitemap of any size costs a string per URL
         until its turn comes, not a queued request."""
-        room = self.frontier_batch - self._queued()
+        room = self.frontier_batch - self._backlog()
         while self._frontier and room > 0:
-            yield self._request(self._frontier.popleft(), ARTICLE, hops=0)
-            room -= 1
+            for request in self._articles([self._frontier.popleft()], hops=0):
+                yield request
+                room -= 1
 
     def _on_idle(self) -> None:
         """Nothing left to fetch: schedule the next page of the frontier, if any."""
@@ -267,8 +304,8 @@ class BnWorldSpider(scrapy.Spider):
         self.crawler.stats.inc_value("newsbot/pages/listing")
         misses: list[str] = []
         # Both helpers keep only links of this (selected) outlet.
-        for url in listing_article_links(response, outlet.id, misses=misses):
-            yield self._request(url, ARTICLE, hops=0)
+        links = listing_article_links(response, outlet.id, misses=misses)
+        yield from self._articles(links, hops=0)
         for name in misses:
             self.crawler.stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
         page = response.meta.get("newsbot_page", 1)
@@ -342,11 +379,13 @@ class BnWorldSpider(scrapy.Spider):
         """Requests for the article's related links to other articles of the crawled outlets."""
         if not self.follow_related or hops >= 1:
             return
+        urls = []
         for link in article.related_links:
             url = link.get("url")
             outlet = self._outlet_of(url) if url else None
             if outlet and article_url_matches(url, outlet.id):
-                yield self._request(url, ARTICLE, hops=hops + 1)
+                urls.append(url)
+        yield from self._articles(urls, hops=hops + 1)
 
     # -- accounting --------------------------------------------------------------------------
 
@@ -367,6 +406,14 @@ class BnWorldSpider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             self.drop(response, f"http_{response.status}")
+            return
+        reason = getattr(failure.value, "drop_reason", None)  # newsbot.middlewares.limits
+        if reason is None and failure.check(DownloadCancelledError):
+            reason = "too_large"  # the body passed DOWNLOAD_MAXSIZE while downloading
+        if reason is not None:
+            # under the URL the crawl asked for, not the last hop of a redirect chain
+            first = (request.meta.get("redirect_urls") or [request.url])[0]
+            self.drop_url(first, reason, f"{request.url}: {failure.value}")
             return
         name = type(failure.value).__name__
         if name == "IgnoreRequest":
