@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: demo demo-cluster bench-cluster test lint bench-extract bench-pipelines bench-language \
-	bench-warc deliver clean-state
+	bench-warc bench-crawl deliver clean-state
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,7 @@ deliver: $(VENV)/.runtime-installed
 # Forget what earlier runs delivered and learned (state, learned templates); feeds stay.
 clean-state:
 	rm -rf .newsbot
+
+# Crawl throughput, re-run cost (and, with BENCH_CRAWL_ARGS=--memory, peak RSS at 5k/50k pages).
+bench-crawl: $(VENV)/.test-installed
+	$(BIN)/python -m bench.bench_crawl $(BENCH_CRAWL_ARGS)

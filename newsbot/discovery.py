@@ -4,10 +4,12 @@ and (news) sitemaps, and telling article URLs from other links."""
 from __future__ import annotations
 
 import functools
+import io
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
 
@@ -45,20 +47,75 @@ def _next_page_keys() -> frozenset[str]:
     return frozenset(filter(None, map(_link_text_key, _rules()["next_page_texts"])))
 
 
+_XML_STARTS = (b"<?xml", b"<rss", b"<urlset", b"<sitemapindex", b"<feed")
+
+
+def _head(response: TextResponse, size: int = 512) -> bytes:
+    """The first bytes of the body, lower-cased, without a UTF-8 BOM and leading white space
+    (the body is not decoded: a sitemap can be tens of megabytes)."""
+    head = response.body[:size]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: decode the head only
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+
+
 def is_xml_response(response: TextResponse) -> bool:
     """True for RSS, Atom and sitemap documents, by content type or by their first element."""
     ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
     if "xml" in ctype and "html" not in ctype:
         return True
-    head = response.text[:512].lstrip().lower()
-    return head.startswith(("<?xml", "<rss", "<urlset", "<sitemapindex", "<feed"))
+    return _head(response).startswith(_XML_STARTS)
+
+
+def _stream_sitemap(body: bytes) -> tuple[str, list[str]] | None:
+    """(root element name, ``<loc>`` URLs) of a sitemap or sitemap index, read as a stream:
+    each ``<url>``/``<sitemap>`` entry is dropped once read, so memory holds the URLs, not the
+    tree. None when the document is neither."""
+    root_name = ""
+    locs: list[str] = []
+    try:
+        for event, el in etree.iterparse(
+            io.BytesIO(body), events=("start", "end"), recover=True, huge_tree=True,
+            resolve_entities=False, no_network=True,
+        ):
+            if not isinstance(el.tag, str):
+                continue
+            name = etree.QName(el).localname
+            if event == "start":
+                if not root_name:
+                    root_name = name
+                    if name not in ("urlset", "sitemapindex"):
+                        return None
+                continue
+            if name in ("url", "sitemap"):
+                for child in el:
+                    if isinstance(child.tag, str) and etree.QName(child).localname == "loc":
+                        if child.text and child.text.strip():
+                            locs.append(child.text.strip())
+                        break
+                el.clear()
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
+    except (etree.XMLSyntaxError, ValueError):
+        return (root_name, locs) if root_name else None
+    return (root_name, locs) if root_name else None
 
 
 def feed_entry_urls(response: TextResponse) -> tuple[list[str] | None, list[str]]:
     """Article URLs listed by a feed or sitemap, and child sitemaps of a sitemap index.
 
-    Returns ``(None, [])`` when the document is not a feed or sitemap that parses.
+    Returns ``(None, [])`` when the document is not a feed or sitemap that parses. Sitemaps are
+    read as a stream (:func:`_stream_sitemap`); RSS and Atom feeds as a document.
     """
+    head = _head(response, 2048)
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        found = _stream_sitemap(response.body)
+        if found is not None:
+            root, locs = found
+            if root == "sitemapindex":
+                return [], locs
+            return [u for u in (absolute_url(response.url, u) for u in locs) if u], []
     try:
         sel = Selector(text=response.text, type="xml")
     except (ValueError, TypeError):

@@ -36,6 +36,14 @@ RETRY_TIMES = 2
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# Scrapy runs this many of a callback's outputs through the pipelines at once; newsbot's
+# callbacks yield at most one article and its pipelines are synchronous, and Scrapy starts this
+# many tasks for every callback's output (100 by default): 1 is faster and gives the same feed.
+CONCURRENT_ITEMS = 1
+# Worker processes that extract article pages (0: in the crawl process). Pays when extraction,
+# not the network, limits a crawl and a core is free (backfills, local mirrors).
+NEWSBOT_EXTRACT_WORKERS = 0
+
 # -- what to crawl ----------------------------------------------------------------------------
 # Outlet ids to crawl (empty: every outlet of the registry with status "listed").
 NEWSBOT_OUTLETS: list[str] = []
@@ -53,6 +61,9 @@ NEWSBOT_MAX_URLS_PER_SITEMAP = 2000
 NEWSBOT_MAX_ARTICLES_PER_OUTLET = 3000
 # A run that is still crawling after this many seconds closes cleanly (exit code 8).
 CLOSESPIDER_TIMEOUT = 3600
+# Article URLs from feeds and sitemaps wait in the spider (a string each) and go to the scheduler
+# while it holds fewer than this many requests: a sitemap of any size costs little memory.
+NEWSBOT_FRONTIER_BATCH = 256
 
 # -- cleaning ---------------------------------------------------------------------------------
 # The cleaning pipelines (newsbot.cleaning.CLEANING_PIPELINES), then the incremental filter.
@@ -93,8 +104,13 @@ NEWSBOT_STATE_BACKEND = "newsbot.state.SQLiteStateStore"
 # deleted or rolled back (newsbot.stateguard); empty: beside the SQLite file.
 NEWSBOT_STATE_MARKER_PATH = ""
 NEWSBOT_INCREMENTAL = True
-# Article pages already delivered are fetched again only while younger than this.
+# Article pages already delivered are fetched again only while younger than this,
 NEWSBOT_REFETCH_WINDOW_HOURS = 48
+# and then only when one of these points (hours after publication) passed since the last fetch
+# (empty: on every run inside the window),
+NEWSBOT_REFETCH_SCHEDULE_HOURS = [1, 6, 24, 48]
+# with If-None-Match / If-Modified-Since from the stored validators (304 = unchanged).
+NEWSBOT_CONDITIONAL_REQUESTS = True
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.refetch.RefetchMiddleware": 50,
     # a decompression bomb and a redirect loop become drops (too_large, redirect_loop)

@@ -126,6 +126,12 @@ class ArticleState:
     delivered_at: datetime | None = None
     delivered_to: str | None = None
     pending: Version | None = None
+    #: When the article page was last fetched (answered with a body or with 304).
+    fetched_at: datetime | None = None
+    #: HTTP validators of the page and the fingerprint of the content they describe.
+    etag: str | None = None
+    last_modified: str | None = None
+    validated_fingerprint: str | None = None
 
     def latest(self) -> Version | None:
         """The newest version delivered or waiting in the spool (highest revision)."""
@@ -140,6 +146,26 @@ class ArticleState:
     def age_reference(self) -> datetime | None:
         """The time the article's age counts from: published time, else first seen."""
         return parse_time(self.published) or self.first_seen
+
+    def validators(self) -> dict[str, str]:
+        """Conditional-request headers (``If-None-Match``, ``If-Modified-Since``) for the page,
+        only when they describe the content that is delivered or spooled: a "304 Not Modified"
+        then means that content is still current. Empty when there is nothing safe to send."""
+        latest = self.latest()
+        if latest is None or not self.validated_fingerprint:
+            return {}
+        # The validators describe the content last seen; that content must be the one held
+        # (same cleaned text, or same source when only the cleaning changed since).
+        if self.validated_fingerprint != self.fingerprint:
+            return {}
+        if not latest.same_content(self.fingerprint, self.source):
+            return {}
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 COVERAGE_FIELDS: tuple[str, ...] = ("title", "body", "published", "authors")
@@ -207,6 +233,25 @@ class StateStore(ABC):
         """Note that the article was seen now with ``fingerprint`` and source fingerprint
         ``source`` (first_seen kept). A version spooled or delivered later takes its source
         fingerprint from here when its cleaned fingerprint is the one seen."""
+
+    def record_fetch(
+        self,
+        canonical_url: str,
+        *,
+        when: datetime | None = None,
+        fingerprint: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Note that the article page was fetched at ``when`` (its ``fetched_at``).
+
+        With ``fingerprint``: the page came with a body whose cleaned content has that
+        fingerprint, and ``etag``/``last_modified`` (its HTTP validators, None when absent)
+        describe it. Without: the page answered "304 Not Modified"; the validators kept stand.
+
+        The default does nothing: a backend that keeps no validators makes every refetch a full
+        fetch and every scheduled refetch count from ``last_seen``."""
+        return None
 
     @abstractmethod
     def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:
@@ -314,7 +359,11 @@ CREATE TABLE IF NOT EXISTS articles (
     delivered_at TEXT,
     delivered_to TEXT,
     source TEXT,
-    delivered_source TEXT
+    delivered_source TEXT,
+    fetched_at TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    validated_fingerprint TEXT
 );
 CREATE TABLE IF NOT EXISTS aliases (
     url TEXT PRIMARY KEY,
@@ -358,6 +407,10 @@ _ADDED_COLUMNS = (
     ("articles", "source", "TEXT"),
     ("articles", "delivered_source", "TEXT"),
     ("pending", "source", "TEXT"),
+    ("articles", "fetched_at", "TEXT"),
+    ("articles", "etag", "TEXT"),
+    ("articles", "last_modified", "TEXT"),
+    ("articles", "validated_fingerprint", "TEXT"),
 )
 
 
@@ -425,6 +478,10 @@ class SQLiteStateStore(StateStore):
             state.published = row["published"]
             state.first_seen = parse_time(row["first_seen"])
             state.last_seen = parse_time(row["last_seen"])
+            state.fetched_at = parse_time(row["fetched_at"])
+            state.etag = row["etag"]
+            state.last_modified = row["last_modified"]
+            state.validated_fingerprint = row["validated_fingerprint"]
             if row["delivered_fingerprint"] is not None:
                 state.delivered = Version(
                     row["delivered_fingerprint"], row["delivered_revision"],
@@ -476,6 +533,29 @@ class SQLiteStateStore(StateStore):
                 self._db.execute(
                     "INSERT OR REPLACE INTO aliases (url, canonical_url) VALUES (?, ?)",
                     (url, canonical_url),
+                )
+
+    def record_fetch(
+        self,
+        canonical_url: str,
+        *,
+        when: datetime | None = None,
+        fingerprint: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        now = _iso(when or clock.now())
+        with self._lock, self._db:
+            if fingerprint is None:
+                self._db.execute(
+                    "UPDATE articles SET fetched_at = ? WHERE canonical_url = ?",
+                    (now, canonical_url),
+                )
+            else:
+                self._db.execute(
+                    "UPDATE articles SET fetched_at = ?, etag = ?, last_modified = ?,"
+                    " validated_fingerprint = ? WHERE canonical_url = ?",
+                    (now, etag, last_modified, fingerprint, canonical_url),
                 )
 
     def mark_pending(self, entry_id: str, records: Iterable[FeedRecord]) -> None:

@@ -137,10 +137,11 @@ def keys_of(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(k for k in map(compare_key, texts) if k)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 11)
 def line_key(text: str) -> str:
     """``compare_key(text)``, remembered: the pipelines ask for the key of the same paragraph
-    several times (boilerplate, templates, duplicates)."""
+    several times (boilerplate, templates, duplicates). The cache holds an article's lines and
+    the recurring template lines; a larger one only grows with the run (about 1.3 KB a line)."""
     return compare_key(text)
 
 

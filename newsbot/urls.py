@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that only track where a click came from; they never change the page.
@@ -66,3 +67,26 @@ def absolute_url(base: str, href: str) -> str | None:
 def host_matches(host: str, domain: str) -> bool:
     """True when ``host`` is ``domain`` or one of its subdomains."""
     return host == domain or host.endswith("." + domain)
+
+
+class SeenSet:
+    """URLs seen in one run, kept as 64-bit digests (about 60 bytes a URL instead of the URL
+    string's 150 or more): memory that grows by little over a run of any size. Two URLs share a
+    digest with a probability of about n²/2⁶⁵ (1 in 10¹⁰ for 50,000 URLs)."""
+
+    def __init__(self) -> None:
+        self._digests: set[int] = set()
+
+    @staticmethod
+    def _digest(url: str) -> int:
+        return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest())
+
+    def add(self, url: str) -> None:
+        """Remember ``url``."""
+        self._digests.add(self._digest(url))
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and self._digest(url) in self._digests
+
+    def __len__(self) -> int:
+        return len(self._digests)

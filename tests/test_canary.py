@@ -165,7 +165,8 @@ def redesign(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     victim = redesign_outlet()
     outlets = ",".join(sorted({victim, "kalerkantho"}))
     # every article page is fetched in both runs (the comparison needs parsed pages)
-    args = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000")
+    args = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000",
+            "-s", "NEWSBOT_REFETCH_SCHEDULE_HOURS=", "-s", "NEWSBOT_CONDITIONAL_REQUESTS=False")
     out: dict[str, Any] = {"workdir": workdir, "victim": victim}
     for name, redesigned in (("before", ()), ("after", (victim,))):
         server = serve(port=0, redesigned=redesigned)

@@ -94,7 +94,8 @@ def test_refused_connection_then_deliver_command(
         # again: nothing left to do, nothing uploaded twice
         assert deliver(tmp_path, env).returncode == ExitCode.OK
         # and the next crawl does not emit them again
-        nxt = run(tmp_path, env, OUTLET, "-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000")
+        nxt = run(tmp_path, env, OUTLET, "-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000",
+              "-s", "NEWSBOT_REFETCH_SCHEDULE_HOURS=", "-s", "NEWSBOT_CONDITIONAL_REQUESTS=False")
         assert nxt.returncode == ExitCode.OK, why(nxt)
         urls = delivered(server, bucket)
         assert set(urls) == wanted and max(urls.values()) == 1
@@ -113,6 +114,7 @@ def test_missing_bucket_then_next_run_delivers_spool_first(
 
     moto.client().create_bucket(Bucket=bucket)
     nxt = run(tmp_path, env, OUTLET, "-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000",
+              "-s", "NEWSBOT_REFETCH_SCHEDULE_HOURS=", "-s", "NEWSBOT_CONDITIONAL_REQUESTS=False",
               "-s", "LOG_LEVEL=DEBUG")
     assert nxt.returncode == ExitCode.OK, why(nxt)
     log = nxt.stderr

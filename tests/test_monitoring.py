@@ -223,7 +223,8 @@ def test_canary_trip_sends_one_alert(
 ) -> None:
     victim = redesign_outlet()
     outlets = ",".join(sorted({victim, "kalerkantho"}))
-    args = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000")
+    args = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000",
+            "-s", "NEWSBOT_REFETCH_SCHEDULE_HOURS=", "-s", "NEWSBOT_CONDITIONAL_REQUESTS=False")
     runs = {}
     for name, redesigned in (("before", ()), ("after", (victim,))):
         server = serve(port=0, redesigned=redesigned)

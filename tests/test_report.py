@@ -54,7 +54,8 @@ def history(tmp_path_factory: pytest.TempPathFactory, moto: MotoServer) -> dict[
     workdir = tmp_path_factory.mktemp("report")
     victim = redesign_outlet()
     outlets = ",".join(sorted({victim, "kalerkantho", "songkolon"}))
-    args = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000")
+    args = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000",
+            "-s", "NEWSBOT_REFETCH_SCHEDULE_HOURS=", "-s", "NEWSBOT_CONDITIONAL_REQUESTS=False")
     codes = []
     for redesigned, s3 in (((), False), ((victim,), False), ((), True)):
         server = serve(port=0, redesigned=redesigned)

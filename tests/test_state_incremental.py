@@ -59,9 +59,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     server = serve(web=changed)
     try:
         before = feed_paths(workdir)
-        # a window wider than the sample web's age: every article page is fetched again
+        # a window wider than the sample web's age, no schedule, no conditional requests: every
+        # article page is fetched again in full
         proc = run(workdir, env_for(server.base_url), OUTLET,
-                   "-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000")
+                   "-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000",
+                   "-s", "NEWSBOT_REFETCH_SCHEDULE_HOURS=",
+                   "-s", "NEWSBOT_CONDITIONAL_REQUESTS=False")
         out["run2"] = (proc, new_records(workdir, before), summary(workdir))
         before = feed_paths(workdir)
         proc = run(workdir, env_for(server.base_url), OUTLET)  # default 48 h window

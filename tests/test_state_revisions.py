@@ -17,7 +17,9 @@ from newsbot.sampleweb.server import serve
 from tests.crawling import SAMPLE_OUTLETS, written_feeds
 from tests.s3server import env_for, run, why
 
-REFETCH_ALL = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000")
+# every article page fetched again in full on every run: no window, no schedule, no 304s
+REFETCH_ALL = ("-s", "NEWSBOT_REFETCH_WINDOW_HOURS=1000000",
+               "-s", "NEWSBOT_REFETCH_SCHEDULE_HOURS=", "-s", "NEWSBOT_CONDITIONAL_REQUESTS=False")
 
 
 def feed_records(workdir: Path, before: set[Path]) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from newsbot.delivery.spool import (
     read_feed_records,
 )
 from newsbot.delivery.targets import S3Config, S3Target, Target, make_target, redact_url
-from newsbot.state import StateStore, open_store, store_for_crawler
+from newsbot.state import FeedRecord, StateStore, open_store, store_for_crawler
 from newsbot.stateguard import write_marker
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class DeliveryContext:
         self._s3: S3Config | None = None
         self._lock = threading.Lock()
         self._failed: dict[str, str] = {}
+        self._sealed_records: dict[str, list[FeedRecord]] = {}
         self.results: list[FeedResult] = []
         self.discarded: list[str] = []
         self.error_logged = False
@@ -238,7 +239,11 @@ class DeliveryContext:
         self.spool.seal(entries)
         for entry in entries:
             if entry.format in READABLE_FORMATS:
-                self.store.mark_pending(entry.id, read_feed_records(entry.data_path))
+                records = read_feed_records(entry.data_path)
+                self.store.mark_pending(entry.id, records)
+                # A sealed file never changes: delivery reuses these instead of reading it again.
+                with self._lock:
+                    self._sealed_records[entry.id] = records
 
     def deliver(self, entry: SpoolEntry, *, origin: str = "run") -> FeedResult:
         """Store a sealed entry, mark its articles delivered, remove it from the spool.
@@ -271,7 +276,10 @@ class DeliveryContext:
         try:
             if entry.data_path.exists():
                 # read before storing: a local target takes the file away
-                records = read_feed_records(entry.data_path) if readable else []
+                with self._lock:
+                    records = self._sealed_records.pop(entry.id, None)
+                if records is None:
+                    records = read_feed_records(entry.data_path) if readable else []
                 if not (origin == "spool" and target.holds(entry)):
                     target.store(entry)
             elif target.holds(entry):

@@ -2,10 +2,11 @@
 a blocked crawler, a moved section) by comparing each run with the previous ones.
 
 Per outlet the run counts articles *found* (pages parsed into articles, whether emitted or
-dropped, plus article pages skipped because they were already delivered or are outside the
-refetch window) and the *coverage* of the fields ``title``, ``body``, ``published`` and
-``authors`` among the parsed ones. These are compared with the average of the outlet's last
-``NEWSBOT_CANARY_HISTORY`` untripped records in the state store. An outlet trips the canary when
+dropped, plus article pages skipped because they were already delivered, are outside the refetch
+window or answered "304 Not Modified") and the *coverage* of the fields ``title``, ``body``,
+``published`` and ``authors`` among the parsed ones. These are compared with the average of the
+outlet's last ``NEWSBOT_CANARY_HISTORY`` untripped records in the state store. An outlet trips
+the canary when
 
 * it found articles before and finds none now — not even pages it skipped (``zero_articles``), or
 * a field's coverage falls by more than ``NEWSBOT_CANARY_MAX_DROP`` (a share of the previous
@@ -53,7 +54,7 @@ from newsbot.cluster.canary import (
 )
 from newsbot.delivery.uri import run_id, run_started
 from newsbot.extract.profiles import PROFILE_MISS_PREFIX, PROFILE_PAGES_PREFIX
-from newsbot.middlewares.refetch import SKIPPED_PREFIX
+from newsbot.middlewares.refetch import NOT_MODIFIED_PREFIX, SKIPPED_PREFIX
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler
 
 logger = logging.getLogger(__name__)
@@ -326,11 +327,12 @@ class CanaryExtension:
     def current(self) -> dict[str, OutletRun]:
         """This run's per-outlet records so far."""
         stats = self.crawler.stats.get_stats()
-        skipped = {
-            key[len(SKIPPED_PREFIX) :]: int(value)
-            for key, value in stats.items()
-            if key.startswith(SKIPPED_PREFIX)
-        }
+        # Found but not parsed: skipped as already delivered, or answered "304 Not Modified".
+        skipped: dict[str, int] = defaultdict(int)
+        for key, value in stats.items():
+            for prefix in (SKIPPED_PREFIX, NOT_MODIFIED_PREFIX):
+                if key.startswith(prefix):
+                    skipped[key[len(prefix) :]] += int(value)
         records = {}
         for outlet_id in set(self.tally) | set(skipped):
             tally = self.tally.get(outlet_id) or _Tally()

@@ -422,16 +422,15 @@ class GenericExtractor:
         return False
 
     def related(self) -> RelatedResult:
-        """Related links (profile rules and generic rules) in page order."""
-        parts = []
+        """Related links in page order: the profile's rules when its version has any (the
+        profile then knows the page's related blocks, and the generic pass is skipped), else
+        the generic rules."""
         if self.ctx.version is not None and self.ctx.version.related:
-            parts.append(
-                profile_related(self.ctx.sel, self.ctx.version.related, self.ctx.url,
-                                self.ctx.order)
-            )
-        parts.append(
-            generic_related(self.ctx.root, self.ctx.url, self.ctx.order, html=self.ctx.loaded.html)
-        )
+            parts = [profile_related(self.ctx.sel, self.ctx.version.related, self.ctx.url,
+                                     self.ctx.order)]
+        else:
+            parts = [generic_related(self.ctx.root, self.ctx.url, self.ctx.order,
+                                     html=self.ctx.loaded.html)]
         return merge(parts, page_url=self.ctx.url)
 
     def body_paragraphs(self) -> list[str]:

@@ -10,7 +10,10 @@ cleaned title and body) and looks the canonical URL up in the state store:
   ``unchanged`` — what the cleaner learned or was updated with since is no revision;
 * otherwise (the page's content changed): emitted with ``revision`` = that version's revision + 1.
 
-Either way the store notes the article as seen (first/last seen, fingerprint, published time).
+Either way the store notes the article as seen (first/last seen, fingerprint, published time)
+and fetched now, with the page's HTTP validators (ETag, Last-Modified, held by
+:class:`newsbot.middlewares.refetch.FetchValidators`) tied to this fingerprint, so that a later
+conditional refetch answered "304 Not Modified" means this content is still current.
 Articles are marked delivered only when the feed holding them has been stored (see
 :mod:`newsbot.delivery`), so a run killed at any point re-emits what it did not deliver.
 
@@ -36,8 +39,10 @@ from scrapy.settings import BaseSettings
 
 from newsbot import clock
 from newsbot.drops import Drop
+from newsbot.middlewares.refetch import FetchValidators
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.state import StateStore, fingerprint, open_store, store_for_crawler
+from newsbot.urls import SeenSet
 
 
 class IncrementalPipeline(CountingPipeline):
@@ -50,15 +55,22 @@ class IncrementalPipeline(CountingPipeline):
         settings: BaseSettings | Mapping[str, Any] | None = None,
         stats: Any = None,
         store: StateStore | None = None,
+        validators: FetchValidators | None = None,
     ):
         super().__init__(settings, stats)
         self.enabled = self.settings.getbool("NEWSBOT_INCREMENTAL", True)
         self._store = store
-        self._emitted: set[str] = set()
+        self.validators = validators
+        self._emitted = SeenSet()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalPipeline:
-        return cls(crawler.settings, crawler.stats, store_for_crawler(crawler))
+        return cls(
+            crawler.settings,
+            crawler.stats,
+            store_for_crawler(crawler),
+            FetchValidators.for_crawler(crawler),
+        )
 
     @property
     def store(self) -> StateStore:
@@ -82,14 +94,19 @@ class IncrementalPipeline(CountingPipeline):
         fp = fingerprint(adapter.get("title"), adapter.get("body"))
         source = adapter.get("source_fingerprint")
         known = self.store.lookup(canonical)
+        now = self.seen_at(adapter)
         self.store.record_seen(
             canonical,
             fingerprint=fp,
             url=adapter.get("url"),
             outlet_id=adapter.get("outlet_id"),
             published=adapter.get("published"),
-            when=self.seen_at(adapter),
+            when=now,
             source=source,
+        )
+        etag, modified = self.validators.pop(adapter.get("url")) if self.validators else (None,) * 2
+        self.store.record_fetch(
+            canonical, when=now, fingerprint=fp, etag=etag, last_modified=modified
         )
         latest = known.latest() if known is not None else None
         if self.enabled and latest is not None and latest.same_content(fp, source):

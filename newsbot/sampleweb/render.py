@@ -14,7 +14,7 @@ import hashlib
 import html
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from functools import cache
 from importlib import resources
@@ -553,6 +553,8 @@ def build_pages(web: SampleWeb, redesigned: frozenset[str] = frozenset()) -> dic
                                         {"Content-Type": f"text/html; charset={LEGACY_CHARSET}"})
         else:
             pages[_key(art.url)] = _html(render_article(web, art, art.outlet in redesigned))
+        pages[_key(art.url)].headers["Last-Modified"] = format_datetime(
+            datetime.fromisoformat(art.updated or art.published).astimezone(UTC), usegmt=True)
     redirect = web.odd_url("redirect")
     if redirect:
         pages[_key(redirect[1])] = Page(301, b"", {"Location": redirect[0].url})

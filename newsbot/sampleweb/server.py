@@ -3,15 +3,22 @@
 The outlet is chosen by the ``Host`` header (or the host of an absolute-form request URI), so a
 client that connects to 127.0.0.1 but sends ``Host: www.prothomalo.com`` sees Prothom Alo. Pages are
 rendered once when the server starts.
+
+Like a CDN, it sends an ``ETag`` (a hash of the body) with every page, a ``Last-Modified`` with
+article pages, and answers a conditional GET whose ``If-None-Match`` (or, without one,
+``If-Modified-Since``) still matches with ``304 Not Modified`` and no body.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import socketserver
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -20,6 +27,29 @@ from .model import SampleWeb, load
 from .render import Page, build_pages, render_news_sitemap, render_not_found, route_key
 
 _TRACKING = ("utm_", "fbclid", "gclid")
+
+
+def etag_of(body: bytes) -> str:
+    """A strong ETag for a response body."""
+    return '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+
+
+def not_modified(headers: Mapping[str, str], etag: str | None,
+                 modified: datetime | None) -> bool:
+    """Whether a conditional GET with request ``headers`` (lower-case names) may be answered
+    304: ``If-None-Match`` decides when present, else ``If-Modified-Since`` (RFC 9110 13.2.2)."""
+    inm = headers.get("if-none-match")
+    if inm is not None:
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return etag is not None and ("*" in tags or etag in tags)
+    ims = headers.get("if-modified-since")
+    if ims and modified is not None:
+        try:
+            since = parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+        return since.tzinfo is not None and modified.replace(microsecond=0) <= since
+    return False
 _DATE_RE = r"(\d{4}-\d{2}-\d{2})"
 
 
@@ -162,9 +192,21 @@ class _Handler(BaseHTTPRequestHandler):
         page = self._page()
         if self.server.delay:
             time.sleep(self.server.delay)
-        self.send_response(page.status)
-        for name, value in page.headers.items():
+        headers = dict(page.headers)
+        status = page.status
+        if status == 200:
+            headers["ETag"] = etag_of(page.body)
+            modified = headers.get("Last-Modified")
+            request = {k.lower(): v for k, v in self.headers.items()}
+            if not_modified(request, headers["ETag"],
+                            parsedate_to_datetime(modified) if modified else None):
+                status = 304
+        self.send_response(status)
+        for name, value in headers.items():
             self.send_header(name, value)
+        if status == 304:
+            self.end_headers()
+            return
         self.send_header("Content-Length", str(len(page.body)))
         self.end_headers()
         if with_body:

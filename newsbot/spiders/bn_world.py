@@ -8,15 +8,19 @@ RSS/Atom feeds and news sitemaps yield article requests; article responses go to
 from __future__ import annotations
 
 import re
+import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
 from newsbot import clock
@@ -29,6 +33,7 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
+from newsbot.extract.pool import WORKER_RSS_STAT, ExtractionPool
 from newsbot.extract.profiles import (
     PROFILE_MISS_PREFIX,
     PROFILE_PAGES_PREFIX,
@@ -43,6 +48,10 @@ from newsbot.urls import canonicalize_url
 # Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
 LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
 SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
+#: Stats key: seconds spent extracting articles in the crawl process.
+EXTRACT_TIME_STAT = "newsbot/time/extract"
+#: Stats key: CPU seconds the extraction worker processes spent (NEWSBOT_EXTRACT_WORKERS).
+WORKER_TIME_STAT = "newsbot/time/extract_worker"
 # A start URL that names a feed or sitemap (its last path segment), else it is a listing.
 _XML_HINT = re.compile(r"/(rss|feed|atom|sitemap)([-_.][^/]*)?/?$|\.xml$", re.I)
 
@@ -77,6 +86,8 @@ class BnWorldSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self._outlet_arg = _split_arg(outlets)
         self._start_url_arg = _split_arg(start_urls)
+        # Article URLs from feeds and sitemaps not handed to the scheduler yet (see _top_up).
+        self._frontier: deque[str] = deque()
         self._queued: dict[str, int] = {}  # article requests per outlet
         self._capped: set[tuple[str, str]] = set()
 
@@ -103,7 +114,8 @@ class BnWorldSpider(scrapy.Spider):
     def _configure(self) -> None:
         settings = self.settings
         # Profiles are read and checked now: a broken one stops the run before it starts.
-        use_profiles(settings.get("NEWSBOT_PROFILES_DIR") or None)
+        self.profiles_dir = settings.get("NEWSBOT_PROFILES_DIR") or None
+        use_profiles(self.profiles_dir)
         self.registry = load_registry()
         if self._start_url_arg:
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
@@ -125,12 +137,37 @@ class BnWorldSpider(scrapy.Spider):
         self.sitemap_max_depth = settings.getint("NEWSBOT_SITEMAP_MAX_DEPTH", 2)
         self.max_urls_per_sitemap = settings.getint("NEWSBOT_MAX_URLS_PER_SITEMAP", 2000)
         self.max_articles_per_outlet = settings.getint("NEWSBOT_MAX_ARTICLES_PER_OUTLET", 3000)
+        self.extract_workers = max(0, settings.getint("NEWSBOT_EXTRACT_WORKERS", 0))
+        self.frontier_batch = max(1, settings.getint("NEWSBOT_FRONTIER_BATCH", 256))
+        self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
+        self.pool: ExtractionPool | None = None
+        self.crawler.signals.connect(self._close_pool, signal=signals.spider_closed)
+
+    def _open_pool(self) -> None:
+        if self.extract_workers and self.pool is None:
+            if not is_asyncio_available():
+                self.logger.warning("NEWSBOT_EXTRACT_WORKERS needs the asyncio reactor; "
+                                    "extracting in the crawl process")
+                self.extract_workers = 0
+                return
+            self.pool = ExtractionPool(self.extract_workers, self.profiles_dir)
+            self.pool.warm_up()
+            self.logger.info("Extracting in %d worker process(es)", self.extract_workers)
+
+    def _close_pool(self) -> None:
+        if self.pool is not None:
+            stats = self.crawler.stats
+            stats.set_value(WORKER_TIME_STAT, round(self.pool.cpu_seconds, 3))
+            stats.set_value(WORKER_RSS_STAT, round(self.pool.peak_rss_mb(), 1))
+            self.pool.close()
+            self.pool = None
 
     # -- start -------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         """Start points: ``-a start_urls`` if given, else each selected outlet's listing, feeds
         and news sitemaps (dated sitemaps for the last ``NEWSBOT_SITEMAP_DAYS`` days)."""
+        self._open_pool()
         for url, kind in self._start_points():
             yield self._request(url, kind, hops=0)
 
@@ -154,8 +191,9 @@ class BnWorldSpider(scrapy.Spider):
         meta = {"newsbot_kind": kind, "newsbot_hops": hops, "newsbot_page": page}
         if depth:
             meta["newsbot_sitemap_depth"] = depth
-        return Request(url, callback=self.parse, errback=self.on_error, meta=meta)
-
+        pooled = kind == ARTICLE and self.extract_workers > 0
+        callback = self.parse_pooled if pooled else self.parse
+        return Request(url, callback=callback, errback=self.on_error, meta=meta)
     def _articles(self, urls: Iterable[str], hops: int) -> Iterator[Request]:
         """Article requests for ``urls`` (of crawled outlets), at most
         ``NEWSBOT_MAX_ARTICLES_PER_OUTLET`` per outlet in the run."""
@@ -178,6 +216,7 @@ class BnWorldSpider(scrapy.Spider):
             self.logger.warning("Run bound reached (%s = %d) at %s; the rest is left out",
                                 what, limit, where)
 
+
     # -- routing -----------------------------------------------------------------------------
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -190,9 +229,14 @@ class BnWorldSpider(scrapy.Spider):
         except Exception as exc:
             self.logger.exception("Could not read %s", response.url)
             self.drop(response, "parse_error", f"{type(exc).__name__}: {exc}")
+        yield from self._top_up()
 
     def _route(self, response: Response) -> Iterator[Any]:
         kind = response.meta.get("newsbot_kind", LISTING)
+        if response.status == 304:
+            # A conditional refetch (newsbot.middlewares.refetch): the delivered version stands.
+            self.drop(response, "unchanged", "304 Not Modified")
+            return
         if not isinstance(response, TextResponse):
             self.drop(response, "not_text")
             return
@@ -222,7 +266,34 @@ class BnWorldSpider(scrapy.Spider):
         if len(entries) > limit:
             self._cap("sitemap_urls", response.url, limit, len(entries) - limit)
             entries = entries[:limit]
-        yield from self._articles(entries, hops=0)
+        # Into the frontier: parse() hands them to the scheduler a page at a time.
+        self._frontier.extend(url for url in entries if self._outlet_of(url))
+
+    # -- the frontier: sitemaps paged into the scheduler ----------------------------------------
+
+    def _backlog(self) -> int:
+        stats = self.crawler.stats
+        return int(stats.get_value("scheduler/enqueued", 0) or 0) - int(
+            stats.get_value("scheduler/dequeued", 0) or 0
+        )
+
+    def _top_up(self) -> Iterator[Request]:
+        """Article requests from the frontier while the scheduler holds fewer than
+        ``NEWSBOT_FRONTIER_BATCH`` requests: a sitemap of any size costs a string per URL
+        until its turn comes, not a queued request."""
+        room = self.frontier_batch - self._backlog()
+        while self._frontier and room > 0:
+            for request in self._articles([self._frontier.popleft()], hops=0):
+                yield request
+                room -= 1
+
+    def _on_idle(self) -> None:
+        """Nothing left to fetch: schedule the next page of the frontier, if any."""
+        if not self._frontier:
+            return
+        for request in self._top_up():
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def parse_listing(self, response: TextResponse) -> Iterator[Request]:
         """A section listing: its article links, and the next page up to the set bound."""
@@ -249,13 +320,53 @@ class BnWorldSpider(scrapy.Spider):
         incremental pipeline drops later copies), so a copy dropped on its way does not block a
         later, good copy of the same article."""
         misses: list[str] = []
+        started = time.perf_counter()
         try:
             article = extract_article(response, misses=misses)
         except ExtractionError as exc:
             self.drop(response, exc.reason, str(exc))
             return
         finally:
+            self.crawler.stats.inc_value(EXTRACT_TIME_STAT, time.perf_counter() - started)
             self._count_profile(response.url, misses)
+        yield from self._emit(response, article)
+
+    async def parse_pooled(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """The callback of article requests when extraction runs in worker processes
+        (``NEWSBOT_EXTRACT_WORKERS``): the page goes to the pool, the rest as in :meth:`parse`."""
+        if (
+            self.pool is None
+            or response.status == 304
+            or not isinstance(response, TextResponse)
+            or response.meta.get("newsbot_kind") != ARTICLE
+            or is_xml_response(response)
+        ):
+            for output in self.parse(response):
+                yield output
+            return
+        try:
+            misses: list[str] = []
+            try:
+                article = await self.pool.extract(
+                    bytes(response.body), response.url, response.encoding,
+                    clock.now().isoformat(), misses=misses,
+                )
+            except ExtractionError as exc:
+                self.drop(response, exc.reason, str(exc))
+                return
+            finally:
+                self._count_profile(response.url, misses)
+            for output in self._emit(response, article):
+                yield output
+        except Exception as exc:
+            self.logger.exception("Could not read %s", response.url)
+            self.drop(response, "parse_error", f"{type(exc).__name__}: {exc}")
+        for request in self._top_up():
+            yield request
+
+    def _emit(self, response: TextResponse, article: Article) -> Iterator[Any]:
+        """The extracted article (of a crawled outlet), then the requests for its related
+        links."""
         if article.outlet_id not in self.outlet_ids:
             self.drop(response, "other_outlet", str(article.outlet_id))
             return
