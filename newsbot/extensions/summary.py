@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import weakref
 from collections import Counter, defaultdict
 from datetime import date, datetime
@@ -133,6 +134,7 @@ class SummaryExtension:
         self.crawler = crawler
         self.settings = crawler.settings
         self.started = clock.now()
+        self._started_mono = time.monotonic()  # durations from the monotonic clock
         self.outlets: dict[str, dict[str, Any]] = defaultdict(
             lambda: {"scraped": 0, "new": 0, "revised": 0, "dropped": Counter()}
         )
@@ -153,6 +155,7 @@ class SummaryExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = clock.now()
+        self._started_mono = time.monotonic()  # durations from the monotonic clock
         run_started(self.crawler)
         self.counter = CallbackErrorCounter(spider.name)
         logging.getLogger().addHandler(self.counter)
@@ -264,7 +267,7 @@ class SummaryExtension:
             "run_id": run_id(self.crawler, spider.name),
             "started_at": self.started.isoformat(timespec="seconds"),
             "finished_at": finished.isoformat(timespec="seconds"),
-            "duration_seconds": round((finished - self.started).total_seconds(), 3),
+            "duration_seconds": round(time.monotonic() - self._started_mono, 3),
             "finish_reason": reason,
             "exit_code": int(code),
             "exit_status": code.name.lower(),

@@ -422,15 +422,14 @@ class GenericExtractor:
         return False
 
     def related(self) -> RelatedResult:
-        """Related links in page order: the profile's rules when its version has any (the
-        profile then knows the page's related blocks, and the generic pass is skipped), else
-        the generic rules."""
+        """Related links in page order: the profile's rules and the generic rules together (a
+        profile's rules may know only some of a page's related blocks: they fail soft)."""
+        parts = []
         if self.ctx.version is not None and self.ctx.version.related:
-            parts = [profile_related(self.ctx.sel, self.ctx.version.related, self.ctx.url,
-                                     self.ctx.order)]
-        else:
-            parts = [generic_related(self.ctx.root, self.ctx.url, self.ctx.order,
-                                     html=self.ctx.loaded.html)]
+            parts.append(profile_related(self.ctx.sel, self.ctx.version.related, self.ctx.url,
+                                         self.ctx.order))
+        parts.append(generic_related(self.ctx.root, self.ctx.url, self.ctx.order,
+                                     html=self.ctx.loaded.html))
         return merge(parts, page_url=self.ctx.url)
 
     def body_paragraphs(self) -> list[str]:
