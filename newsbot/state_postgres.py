@@ -130,6 +130,13 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TIMESTAMPTZ NOT NULL
     );
     """,
+    # Conditional refetches: when a page was last fetched and the validators of what it held.
+    """
+    ALTER TABLE {s}.articles ADD COLUMN fetched_at TIMESTAMPTZ;
+    ALTER TABLE {s}.articles ADD COLUMN etag TEXT;
+    ALTER TABLE {s}.articles ADD COLUMN last_modified TEXT;
+    ALTER TABLE {s}.articles ADD COLUMN validated_fingerprint TEXT;
+    """,
 )
 
 _BASELINE = (
@@ -257,7 +264,8 @@ class PostgresStateStore(StateStore):
                 self._q(
                     "SELECT url, outlet_id, fingerprint, published, first_seen, last_seen,"
                     " delivered_fingerprint, delivered_revision, delivered_at, delivered_to,"
-                    " source, delivered_source"
+                    " source, delivered_source, fetched_at, etag, last_modified,"
+                    " validated_fingerprint"
                     " FROM {s}.articles WHERE canonical_url = %s"
                 ),
                 (canonical_url,),
@@ -280,6 +288,8 @@ class PostgresStateStore(StateStore):
             (state.url, state.outlet_id, state.fingerprint, state.published,
              state.first_seen, state.last_seen) = row[:6]
             state.source = row[10]
+            (state.fetched_at, state.etag, state.last_modified,
+             state.validated_fingerprint) = row[12:16]
             if row[6] is not None:
                 state.delivered = Version(row[6], row[7], row[11])
                 state.delivered_at = row[8]
@@ -341,6 +351,25 @@ class PostgresStateStore(StateStore):
                     )
 
         self._run(work)
+
+    def record_fetch(
+        self,
+        canonical_url: str,
+        *,
+        when: datetime | None = None,
+        fingerprint: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        now = when or clock.now()
+        if fingerprint is None:  # a 304: the validators kept stand
+            sql = "UPDATE {s}.articles SET fetched_at = %s WHERE canonical_url = %s"
+            params: tuple[Any, ...] = (now, canonical_url)
+        else:
+            sql = ("UPDATE {s}.articles SET fetched_at = %s, etag = %s, last_modified = %s,"
+                   " validated_fingerprint = %s WHERE canonical_url = %s")
+            params = (now, etag, last_modified, fingerprint, canonical_url)
+        self._run(lambda c: c.execute(self._q(sql), params))
 
     def _hold_claims(self, c: Any, records: Sequence[FeedRecord], now: datetime) -> None:
         """Claims of these versions hold for good (they are spooled or delivered)."""

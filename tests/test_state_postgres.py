@@ -293,3 +293,16 @@ def test_checkpoints_round_trip(store: PostgresStateStore) -> None:
     store.set_checkpoint("warc:a", {"offset": 10, "done": False})
     store.set_checkpoint("warc:a", {"offset": 99, "done": True})
     assert store.get_checkpoint("warc:a") == {"offset": 99, "done": True}
+
+
+def test_fetches_and_validators_like_sqlite(store: PostgresStateStore) -> None:
+    store.record_seen(URL, fingerprint="F", outlet_id="prothomalo", when=NOW, source="S")
+    store.mark_delivered("e1", [FeedRecord(URL, "F", 0)], target="t", when=NOW)
+    store.record_fetch(URL, when=NOW, fingerprint="F", etag='"v1"', last_modified="Sun, x")
+    state = store.lookup(URL)
+    assert (state.fetched_at, state.etag, state.validated_fingerprint) == (NOW, '"v1"', "F")
+    assert state.validators() == {"If-None-Match": '"v1"', "If-Modified-Since": "Sun, x"}
+    later = NOW + timedelta(hours=6)
+    store.record_fetch(URL, when=later)  # a 304
+    state = store.lookup(URL)
+    assert state.fetched_at == later and state.etag == '"v1"'
