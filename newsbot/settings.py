@@ -82,6 +82,8 @@ NEWSBOT_MIN_BODY_CHARS = 200
 # Boilerplate phrase file (empty: the bundled newsbot/data/boilerplate_bn.tsv).
 NEWSBOT_BOILERPLATE_PATH = ""
 NEWSBOT_PROFILES_DIR = ""  # a folder of profile files replacing the bundled ones per outlet
+# Declared canonical URLs a run remembers, to notice one that distinct articles share.
+NEWSBOT_CANONICAL_TRACK = 10_000
 # A line on at least this share of an outlet's pages (and on this many pages) is template text.
 NEWSBOT_TEMPLATE_MIN_SHARE = 0.5
 NEWSBOT_TEMPLATE_MIN_PAGES = 3
