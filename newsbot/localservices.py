@@ -64,7 +64,8 @@ class RedisServer:
                "--appendonly", "no"]
         if self.password:
             cmd += ["--requirepass", self.password]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     env=service_env())
         wait_port(self.port)
         return self
 
@@ -87,6 +88,18 @@ class RedisServer:
         return redis.Redis.from_url(self.url)
 
 
+def service_env() -> dict[str, str]:
+    """The environment for a local service: this one, without a shifted clock (libfaketime's
+    ``LD_PRELOAD``/``FAKETIME``): only newsbot's clock is moved, never a server's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
+    preload = " ".join(x for x in env.get("LD_PRELOAD", "").split() if "faketime" not in x)
+    if preload:
+        env["LD_PRELOAD"] = preload
+    else:
+        env.pop("LD_PRELOAD", None)
+    return env
+
+
 class PostgresServer:
     """A throwaway PostgreSQL cluster (``initdb`` + ``pg_ctl``) in ``directory``, on a free
     127.0.0.1 port, superuser ``newsbot`` with trust authentication (loopback only)."""
@@ -107,7 +120,7 @@ class PostgresServer:
         full = list(cmd)
         if self.user:
             full = ["runuser", "-u", self.user, "--", *full]
-        subprocess.run(full, check=True, capture_output=True, cwd=self.dir)
+        subprocess.run(full, check=True, capture_output=True, cwd=self.dir, env=service_env())
 
     @property
     def url(self) -> str:

@@ -159,10 +159,13 @@ def test_killed_worker_then_rerun_delivers_everything_once(
     cluster = make_cluster(tmp_path, slow_web, redis_server, postgres)
     cluster.start("run1", 3)
     try:
-        victim = random.choice(["w0", "w1", "w2"])
+        # a random worker, at a random moment: among those that scraped the random number of
+        # items first (one worker alone may not get that many before the others finish)
         threshold = random.randint(1, 6)
-        wait_for(lambda: cluster.scraped(victim) >= threshold, timeout=120,
-                 what=f"{victim} scraping {threshold} items")
+        workers = ["w0", "w1", "w2"]
+        ready = wait_for(lambda: [w for w in workers if cluster.scraped(w) >= threshold],
+                         timeout=120, what=f"a worker scraping {threshold} items")
+        victim = random.choice(ready)
         cluster.procs[victim].kill()
         codes = cluster.wait()
     finally:
