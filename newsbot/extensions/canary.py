@@ -404,14 +404,17 @@ class CanaryExtension:
             stale_hours=self.stale_hours,
             zero_checks=not self.shared_run,
         )
-        for alert in profile_alerts(
+        # A worker of a shared run sees only its share of an outlet's pages: too few to judge
+        # a profile by (shared runs are judged on the summed coverage only).
+        misses = [] if self.shared_run else profile_alerts(
             self.crawler.stats.get_stats(),
             fields=self.profile_fields,
             max_share=self.profile_miss_share,
             min_pages=self.min_articles,
             outlets=outlets,
             accept=self.accept,
-        ):
+        )
+        for alert in misses:
             alerts.append(alert)
             record = current.setdefault(alert.outlet_id,
                                         OutletRun(alert.outlet_id, found=0, parsed=0))
