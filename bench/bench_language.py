@@ -35,7 +35,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from newsbot.language import DEFAULT_MAX_CHARS, UNKNOWN, identify
+from newsbot.default_settings import NEWSBOT_LANGDETECT_MAX_CHARS as DEFAULT_MAX_CHARS
+from newsbot.language import UNKNOWN, identify
 
 HERE = Path(__file__).resolve().parent
 TEXTS = HERE / "language_texts.jsonl"

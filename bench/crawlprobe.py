@@ -15,7 +15,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from newsbot.extract.pool import WORKER_RSS_STAT, peak_rss_mb
+from newsbot.extract.pool import peak_rss_mb
+from newsbot.statskeys import EXTRACT_WORKERS_PEAK_RSS
 
 
 class CrawlProbe:
@@ -55,7 +56,7 @@ class CrawlProbe:
             "startup": (self.opened or now) - self.started,
             "stats": stats,
             "rss_mb": peak_rss_mb(),
-            "children_rss_mb": self.crawler.stats.get_value(WORKER_RSS_STAT, 0.0),
+            "children_rss_mb": self.crawler.stats.get_value(EXTRACT_WORKERS_PEAK_RSS, 0.0),
         }
         with open(out, "w", encoding="utf-8") as fh:
             json.dump(data, fh)

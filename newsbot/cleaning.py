@@ -117,7 +117,8 @@ class Cleaner:
         A dropped record is returned as it stood when it was dropped."""
         from scrapy.exceptions import DropItem
 
-        from newsbot.drops import drop_reason, drop_stat
+        from newsbot import statskeys
+        from newsbot.drops import drop_reason
         from newsbot.items import record
 
         item = copy.deepcopy(article)
@@ -127,7 +128,7 @@ class Cleaner:
                 item = pipeline.process_item(item)
             except DropItem as exc:
                 reason = drop_reason(exc)
-                self.stats.inc_value(drop_stat(reason))
+                self.stats.inc_value(statskeys.drop(reason))
                 break
         return record(item), reason
 

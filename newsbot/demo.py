@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from newsbot import statskeys
 from newsbot.report.cli import main as write_report
 from newsbot.sampleweb.model import load as load_sample_web
 from newsbot.sampleweb.server import serve
@@ -80,8 +81,8 @@ def format_summary(summary: dict[str, Any], log_path: Path, report: Path | None 
         "newsbot demo: bn_world over the bundled sample web",
         f"  pages fetched      {stats.get('response_received_count', 0):>5}"
         f"   (robots.txt {stats.get('robotstxt/response_count', 0)},"
-        f" listings {stats.get('newsbot/pages/listing', 0)},"
-        f" feeds/sitemaps {stats.get('newsbot/pages/feed', 0)})",
+        f" listings {stats.get(statskeys.PAGES_LISTING, 0)},"
+        f" feeds/sitemaps {stats.get(statskeys.PAGES_FEED, 0)})",
         f"  articles written   {summary['items']['scraped']:>5}",
         f"  drops              {sum(summary['drops'].values()):>5}",
     ]
@@ -93,8 +94,8 @@ def format_summary(summary: dict[str, Any], log_path: Path, report: Path | None 
         if entry["scraped"]
     ]
     lines += [f"  feed               {f['uri']}" for f in feeds]
-    if stats.get("newsbot/rejects/path"):
-        lines.append(f"  rejects            {stats['newsbot/rejects/path']}")
+    if stats.get(statskeys.REJECTS_PATH):
+        lines.append(f"  rejects            {stats[statskeys.REJECTS_PATH]}")
     if report is not None:
         lines.append(f"  report             {report}")
     lines += [

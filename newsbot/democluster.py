@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from newsbot import statskeys
 from newsbot.demo import format_summary
 from newsbot.localservices import PostgresServer, RedisServer
 from newsbot.sampleweb.model import load as load_sample_web
@@ -83,8 +84,8 @@ def _under(summary: dict[str, Any], workdir: Path) -> None:
         if "://" not in feed["uri"]:
             feed["uri"] = str(workdir / feed["uri"])
     stats = summary.get("stats", {})
-    if stats.get("newsbot/rejects/path"):
-        stats["newsbot/rejects/path"] = str(workdir / stats["newsbot/rejects/path"])
+    if stats.get(statskeys.REJECTS_PATH):
+        stats[statskeys.REJECTS_PATH] = str(workdir / stats[statskeys.REJECTS_PATH])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,14 +1,13 @@
 """Why a page or an item did not become a feed line.
 
 Every page fetched ends as an article in the feed or as a drop with a reason; the reason is
-counted under ``newsbot/drop/<reason>`` in the crawl stats and logged with the URL.
+counted under ``newsbot/drop/<reason>`` (:func:`newsbot.statskeys.drop`) in the crawl stats and
+logged with the URL.
 """
 
 from __future__ import annotations
 
 from scrapy.exceptions import DropItem
-
-DROP_STATS_PREFIX = "newsbot/drop/"
 
 
 class Drop(DropItem):
@@ -24,7 +23,3 @@ def drop_reason(exc: BaseException) -> str:
     """The reason code of a drop exception (``other`` for a plain DropItem)."""
     return getattr(exc, "reason", None) or "other"
 
-
-def drop_stat(reason: str) -> str:
-    """The stats key counting drops for ``reason``."""
-    return DROP_STATS_PREFIX + reason

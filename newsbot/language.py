@@ -24,14 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from newsbot import default_settings
 from newsbot.data import load_toml
 from newsbot.text import nfc, script_share
 
 UNKNOWN = "unknown"
-# Share of letters in Bengali script from which a text is read as Bengali-script text.
-DEFAULT_SCRIPT_SHARE = 0.6
-# langdetect reads at most this many characters (its cost grows with the text).
-DEFAULT_MAX_CHARS = 1000
 METHODS = ("letters", "markers", "cld2", "langdetect", "none")
 
 _BENGALI_WORD_RE = re.compile(r"[\u0980-\u09e3\u09f0-\u09ff\u200c\u200d]+")
@@ -195,8 +192,8 @@ def _other_script(text: str, max_chars: int) -> Verdict:
     return Verdict(found[0], found[1], "langdetect", f"langdetect {found[0]} {found[1]}")
 
 
-def identify(text: str, max_chars: int = DEFAULT_MAX_CHARS,
-             min_share: float = DEFAULT_SCRIPT_SHARE) -> Verdict:
+def identify(text: str, max_chars: int = default_settings.NEWSBOT_LANGDETECT_MAX_CHARS,
+             min_share: float = default_settings.NEWSBOT_LANGUAGE_SCRIPT_SHARE) -> Verdict:
     """The language of ``text`` with the method that decided and its evidence.
 
     Text whose letters are at least ``min_share`` Bengali script is told apart by letters,

@@ -16,12 +16,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
-from newsbot import clock
+from newsbot import clock, default_settings
 from newsbot.exitcodes import ExitCode
 
-DEFAULT_LOCK_PATH = ".newsbot/run.lock"
-#: A lock held longer than this (seconds) belongs to a frozen or hung run.
-DEFAULT_STALE_AFTER = 7200
 _SINCE_RE = re.compile(r"since (\S+)")
 
 _HELD: set[Path] = set()
@@ -29,7 +26,7 @@ _HELD: set[Path] = set()
 
 def held_here(path: str | os.PathLike[str] | None) -> bool:
     """Whether this process holds the run lock at ``path`` (default path when None)."""
-    return Path(path or DEFAULT_LOCK_PATH).resolve() in _HELD
+    return Path(path or default_settings.NEWSBOT_LOCK_PATH).resolve() in _HELD
 
 
 class LockHeld(RuntimeError):

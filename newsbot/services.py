@@ -11,6 +11,7 @@ import os
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from newsbot import conf
 from newsbot.errors import ConfigError
 
 REDIS_URL_SETTING = "NEWSBOT_REDIS_URL"
@@ -38,8 +39,11 @@ def redact_url(url: str) -> str:
 
 
 def setting_or_env(settings: Any, name: str) -> str:
-    """A setting's value, else the environment variable of the same name ("" when neither)."""
+    """A setting's value, else the environment variable of the same name, else the setting's
+    default (:mod:`newsbot.default_settings`), as a string."""
     value = settings.get(name) if settings is not None else None
     if value in (None, ""):
         value = os.environ.get(name, "")
-    return str(value).strip()
+    if value in (None, ""):
+        value = conf.default(name)
+    return str("" if value is None else value).strip()

@@ -36,12 +36,10 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
-from newsbot import clock
+from newsbot import clock, conf
 from newsbot.services import STATE_URL_SETTING, setting_or_env
 from newsbot.text import clean_line
 
-DEFAULT_STATE_PATH = ".newsbot/state.sqlite3"
-DEFAULT_BACKEND = "newsbot.state.SQLiteStateStore"
 POSTGRES_BACKEND = "newsbot.state_postgres.PostgresStateStore"
 
 
@@ -453,7 +451,7 @@ class SQLiteStateStore(StateStore):
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> SQLiteStateStore:
-        return cls(settings.get("NEWSBOT_STATE_PATH") or DEFAULT_STATE_PATH)
+        return cls(conf.get_or_default(settings, "NEWSBOT_STATE_PATH"))
 
     # reading
 
@@ -789,7 +787,7 @@ class SQLiteStateStore(StateStore):
 def open_store(settings: BaseSettings) -> StateStore:
     """The store named by ``NEWSBOT_STATE_BACKEND`` (default: SQLite at ``NEWSBOT_STATE_PATH``);
     PostgreSQL when ``NEWSBOT_STATE_URL`` (setting or environment) is a ``postgresql://`` URL."""
-    backend = settings.get("NEWSBOT_STATE_BACKEND") or DEFAULT_BACKEND
+    backend = conf.get_or_default(settings, "NEWSBOT_STATE_BACKEND")
     if setting_or_env(settings, STATE_URL_SETTING):
         backend = POSTGRES_BACKEND
     cls = load_object(backend)

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from scrapy.settings import BaseSettings
 
-from newsbot import clock
+from newsbot import clock, conf, default_settings
 from newsbot.services import STATE_URL_SETTING, ServiceUnavailable, redact_url, setting_or_env
 from newsbot.state import (
     ArticleState,
@@ -49,8 +49,6 @@ from newsbot.state import (
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DEFAULT_SCHEMA = "newsbot"
-DEFAULT_LEASE_SECONDS = 120.0
 CONNECT_TIMEOUT = 10
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -160,10 +158,10 @@ class PostgresStateStore(StateStore):
         self,
         url: str,
         *,
-        schema: str = DEFAULT_SCHEMA,
+        schema: str = default_settings.NEWSBOT_STATE_SCHEMA,
         spool_id: str = "",
         owner: str = "",
-        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        lease_seconds: float = default_settings.NEWSBOT_CLAIM_LEASE_SECONDS,
     ):
         if not _SCHEMA_NAME.match(schema):
             raise ValueError(f"bad PostgreSQL schema name {schema!r}")
@@ -188,10 +186,10 @@ class PostgresStateStore(StateStore):
         config = ClusterConfig.from_settings(settings)
         return cls(
             url,
-            schema=setting_or_env(settings, "NEWSBOT_STATE_SCHEMA") or DEFAULT_SCHEMA,
-            spool_id=default_spool_id(settings.get("NEWSBOT_SPOOL_DIR") or ".newsbot/spool"),
+            schema=setting_or_env(settings, "NEWSBOT_STATE_SCHEMA"),
+            spool_id=default_spool_id(conf.get_or_default(settings, "NEWSBOT_SPOOL_DIR")),
             owner=config.owner,
-            lease_seconds=settings.getfloat("NEWSBOT_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS),
+            lease_seconds=conf.getfloat(settings, "NEWSBOT_CLAIM_LEASE_SECONDS"),
         )
 
     # -- connection ----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from newsbot import conf
 from newsbot.fileio import write_atomic
 from newsbot.state import SQLiteStateStore, StateStore, open_store
 
@@ -54,7 +55,7 @@ def marker_path(settings: BaseSettings, store: StateStore | None = None) -> Path
     """Where the delivery marker is kept: ``NEWSBOT_STATE_MARKER_PATH``, else beside a SQLite
     store's file (``state.sqlite3`` -> ``state.marker.json``; a name ``state.sqlite3*`` globs
     do not catch); None for an in-memory store of another backend without the setting."""
-    configured = settings.get("NEWSBOT_STATE_MARKER_PATH")
+    configured = conf.get(settings, "NEWSBOT_STATE_MARKER_PATH")
     if configured:
         return Path(configured)
     if isinstance(store, SQLiteStateStore) and str(store.path) != ":memory:":
@@ -88,9 +89,9 @@ def write_marker(settings: BaseSettings, store: StateStore) -> None:
 
 def describe_store(settings: BaseSettings) -> str:
     """The store as named in messages."""
-    backend = settings.get("NEWSBOT_STATE_BACKEND") or ""
+    backend = conf.get_or_default(settings, "NEWSBOT_STATE_BACKEND")
     if backend.endswith("SQLiteStateStore") or not backend:
-        return f"the state store {settings.get('NEWSBOT_STATE_PATH') or '.newsbot/state.sqlite3'}"
+        return f"the state store {conf.get_or_default(settings, 'NEWSBOT_STATE_PATH')}"
     return f"the state store ({backend})"
 
 
@@ -151,9 +152,9 @@ def open_checked_store(settings: BaseSettings, spool_ids: set[str]) -> StateStor
 
 def spool_state_ids(settings: BaseSettings) -> set[str]:
     """The store ids the spool's manifests were written with."""
-    from newsbot.delivery.spool import DEFAULT_SPOOL_DIR, Spool
+    from newsbot.delivery.spool import Spool
 
-    spool = Spool(settings.get("NEWSBOT_SPOOL_DIR") or DEFAULT_SPOOL_DIR)
+    spool = Spool(conf.get_or_default(settings, "NEWSBOT_SPOOL_DIR"))
     return {e.state_id for e in spool.entries() if e.state_id}
 
 

@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from newsbot import __version__
+from newsbot import __version__, conf, default_settings
 from newsbot.delivery.targets import S3Config, describe_s3_error, local_path, split_s3_uri
 
-DEFAULT_CCNEWS_BASE = "https://data.commoncrawl.org/"
 LISTING = "crawl-data/CC-NEWS/{year:04d}/{month:02d}/warc.paths.gz"
 _FILE_TIME = re.compile(r"CC-NEWS-(\d{14})-\d+\.warc(\.gz)?$")
 USER_AGENT = f"newsbot/{__version__} (Bengali news corpus; WARC reader)"
@@ -37,23 +36,23 @@ class Sources:
     """How to open archive files."""
 
     s3: S3Config = field(default_factory=lambda: S3Config(anonymous=True))
-    base: str = DEFAULT_CCNEWS_BASE
+    base: str = default_settings.NEWSBOT_CCNEWS_BASE
     timeout: float = 60.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> Sources:
         """From ``NEWSBOT_ARCHIVE_S3_*``, ``NEWSBOT_CCNEWS_BASE`` and the S3 time-outs."""
-        anonymous = str(settings.get("NEWSBOT_ARCHIVE_S3_ANONYMOUS", True)).lower()
+        anonymous = str(conf.get(settings, "NEWSBOT_ARCHIVE_S3_ANONYMOUS")).lower()
         return cls(
             s3=S3Config(
-                endpoint_url=settings.get("NEWSBOT_ARCHIVE_S3_ENDPOINT") or None,
-                region=settings.get("NEWSBOT_ARCHIVE_S3_REGION") or "us-east-1",
-                connect_timeout=settings.getfloat("NEWSBOT_S3_CONNECT_TIMEOUT", 10.0),
-                read_timeout=settings.getfloat("NEWSBOT_S3_READ_TIMEOUT", 30.0),
-                max_attempts=max(1, settings.getint("NEWSBOT_S3_MAX_ATTEMPTS", 3)),
+                endpoint_url=conf.get(settings, "NEWSBOT_ARCHIVE_S3_ENDPOINT") or None,
+                region=conf.get_or_default(settings, "NEWSBOT_ARCHIVE_S3_REGION"),
+                connect_timeout=conf.getfloat(settings, "NEWSBOT_S3_CONNECT_TIMEOUT"),
+                read_timeout=conf.getfloat(settings, "NEWSBOT_S3_READ_TIMEOUT"),
+                max_attempts=max(1, conf.getint(settings, "NEWSBOT_S3_MAX_ATTEMPTS")),
                 anonymous=anonymous not in ("0", "false", "no", "off"),
             ),
-            base=settings.get("NEWSBOT_CCNEWS_BASE") or DEFAULT_CCNEWS_BASE,
+            base=conf.get_or_default(settings, "NEWSBOT_CCNEWS_BASE"),
         )
 
     def resolve(self, path_or_url: str) -> str:

@@ -33,7 +33,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.failure import Failure
 
-from newsbot import __version__, clock
+from newsbot import __version__, clock, statskeys
 from newsbot.archive.records import KIND_HEADER, OUTLET_HEADER
 from newsbot.delivery.addon import (
     configured_bucket,
@@ -50,7 +50,6 @@ from newsbot.registry import load_registry
 logger = logging.getLogger(__name__)
 
 WARC_FORMAT = "warc"
-DEFAULT_MAX_MB = 1000.0
 _TRUE = {"1", "true", "yes", "on"}
 _SKIPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -93,7 +92,7 @@ class WarcArchive:
         self.stats = crawler.stats
         self.context = DeliveryContext.for_crawler(crawler)
         self.template = warc_uri_template(crawler.settings)
-        max_mb = float(setting_or_env(crawler.settings, "NEWSBOT_WARC_MAX_MB") or DEFAULT_MAX_MB)
+        max_mb = float(setting_or_env(crawler.settings, "NEWSBOT_WARC_MAX_MB"))
         self.max_bytes = max(1, int(max_mb * 1024 * 1024))
         self.registry = load_registry()
         self.number = 0
@@ -137,7 +136,7 @@ class WarcArchive:
             {"software": f"newsbot/{__version__}", "format": "WARC File Format 1.1"},
         )
         self.writer.write_record(info)
-        self.stats.inc_value("newsbot/warc/files")
+        self.stats.inc_value(statskeys.WARC_FILES)
         return self.writer
 
     def response_received(
@@ -152,7 +151,7 @@ class WarcArchive:
             # the archive must not break the crawl; the incomplete file is not delivered, which
             # the run reports as a failed delivery
             logger.exception("Could not archive %s in the WARC file", response.url)
-            self.stats.inc_value("newsbot/warc/errors")
+            self.stats.inc_value(statskeys.WARC_ERRORS)
             if self.storage is not None and self.storage.failure is None:
                 self.storage.failure = f"could not write the WARC file: {exc}"
             self._rotate()
@@ -201,8 +200,8 @@ class WarcArchive:
         )
         writer.write_record(request_record)
         writer.write_record(response_record)
-        self.stats.inc_value("newsbot/warc/records", 2)
-        self.stats.inc_value(f"newsbot/warc/responses/{kind}")
+        self.stats.inc_value(statskeys.WARC_RECORDS, 2)
+        self.stats.inc_value(statskeys.warc_responses(kind))
 
     # -- sealing and delivering ------------------------------------------------------------------
 
@@ -230,7 +229,7 @@ class WarcArchive:
         if not isinstance(exc, DeliveryError):
             exc = DeliveryError(f"{type(exc).__name__}: {exc}", target=storage.uri)
         self.context.report_failure(exc, storage.entry, uri=storage.uri)
-        self.stats.inc_value("newsbot/warc/failed")
+        self.stats.inc_value(statskeys.WARC_FAILED)
 
     def _stored(self, result: Any, storage: SpoolFeedStorage) -> None:
         try:
@@ -238,7 +237,7 @@ class WarcArchive:
                 entry_id = storage.entry.id if storage.entry else None
                 if any(r.spool_entry == entry_id and r.status == "stored"
                        for r in self.context.results):
-                    self.stats.inc_value("newsbot/warc/stored")
+                    self.stats.inc_value(statskeys.WARC_STORED)
                     logger.info("Stored WARC file %s", storage.uri)
         finally:
             self.context.release()  # whatever happens, the run summary must not wait forever

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from scrapy.settings import BaseSettings
 
+from newsbot import conf
 from newsbot.cluster.config import ClusterConfig
 
 SCHEDULER = "newsbot.cluster.redisadapter.ClusterScheduler"
@@ -46,9 +47,9 @@ class ClusterAddon:
             "SCHEDULER_PERSIST": True,
             "NEWSBOT_S3_CONDITIONAL_PUT": True,
         }
-        if settings.get("NEWSBOT_SHARED_DOWNLOAD_DELAY") is None:
+        if conf.get(settings, "NEWSBOT_SHARED_DOWNLOAD_DELAY") is None:
             fixed["NEWSBOT_SHARED_DOWNLOAD_DELAY"] = settings.getfloat("DOWNLOAD_DELAY")
-        if settings.get("NEWSBOT_SHARED_CONCURRENCY") is None:
+        if conf.get(settings, "NEWSBOT_SHARED_CONCURRENCY") is None:
             fixed["NEWSBOT_SHARED_CONCURRENCY"] = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         fixed["DOWNLOAD_DELAY"] = 0.0
         fixed["AUTOTHROTTLE_ENABLED"] = False

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsbot import clock
+from newsbot import clock, conf
 from newsbot.services import REDIS_URL_SETTING, setting_or_env
 
 KEY_ROOT = "newsbot"
@@ -72,14 +72,14 @@ class ClusterConfig:
         """The names the settings (or the environment) give."""
         run_id = setting_or_env(settings, "NEWSBOT_RUN_ID")
         if not run_id:
-            run_id = run_slot(clock.now(), int(settings.getint("NEWSBOT_RUN_SLOT_MINUTES", 30)))
+            run_id = run_slot(clock.now(), int(conf.getint(settings, "NEWSBOT_RUN_SLOT_MINUTES")))
         worker = setting_or_env(settings, "NEWSBOT_WORKER_ID") or default_worker_id()
         return cls(
             redis_url=setting_or_env(settings, REDIS_URL_SETTING),
             run_id=safe_name(run_id),
             worker_id=safe_name(worker),
-            idle_close=settings.getfloat("NEWSBOT_CLUSTER_IDLE_CLOSE", 30.0),
-            key_ttl=settings.getint("NEWSBOT_CLUSTER_KEY_TTL", 6 * 3600),
+            idle_close=conf.getfloat(settings, "NEWSBOT_CLUSTER_IDLE_CLOSE"),
+            key_ttl=conf.getint(settings, "NEWSBOT_CLUSTER_KEY_TTL"),
         )
 
     @property

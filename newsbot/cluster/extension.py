@@ -27,6 +27,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
+from newsbot import conf, statskeys
 from newsbot.cluster.config import ClusterConfig
 from newsbot.cluster.redisadapter import (
     REDIS_ERRORS,
@@ -51,9 +52,9 @@ class ClusterExtension:
         self.crawler = crawler
         self.config = config
         self.client = redis_client(config.redis_url)
-        lease = crawler.settings.getfloat("NEWSBOT_CLAIM_LEASE_SECONDS", 120.0)
+        lease = conf.getfloat(crawler.settings, "NEWSBOT_CLAIM_LEASE_SECONDS")
         self.interval = max(0.5, min(HEARTBEAT_MAX_SECONDS, lease / 3))
-        self.outage_max = crawler.settings.getfloat("NEWSBOT_REDIS_OUTAGE_MAX", 120.0)
+        self.outage_max = conf.getfloat(crawler.settings, "NEWSBOT_REDIS_OUTAGE_MAX")
         self._outage_since: float | None = None
         self._loop: task.LoopingCall | None = None
         self._left = False
@@ -79,8 +80,8 @@ class ClusterExtension:
     def spider_opened(self, spider: Spider) -> None:
         self.spider_name = spider.name
         stats = self.crawler.stats
-        stats.set_value("newsbot/cluster/run_id", self.config.run_id)
-        stats.set_value("newsbot/cluster/worker_id", self.config.worker_id)
+        stats.set_value(statskeys.CLUSTER_RUN_ID, self.config.run_id)
+        stats.set_value(statskeys.CLUSTER_WORKER_ID, self.config.worker_id)
         logger.info("Worker %s joins run %s", self.config.worker_id, self.config.run_id)
         # a worker that just started counts as activity: it may be about to seed the run
         with contextlib.suppress(*REDIS_ERRORS):
@@ -162,7 +163,7 @@ class ClusterExtension:
             return
         logger.warning("The keys of run %s are gone from Redis (restarted?); worker %s seeds "
                        "the run again", self.config.run_id, self.config.worker_id)
-        self.crawler.stats.inc_value("newsbot/cluster/reseeded")
+        self.crawler.stats.inc_value(statskeys.CLUSTER_RESEEDED)
         self._reseeding = True
 
         async def feed() -> None:
@@ -190,5 +191,5 @@ class ClusterExtension:
             logger.warning("Could not release this worker's claims (%s); they lapse after "
                            "their lease", exc)
         else:
-            self.crawler.stats.set_value("newsbot/cluster/claims_released", released)
+            self.crawler.stats.set_value(statskeys.CLUSTER_CLAIMS_RELEASED, released)
         self._leave(spider.name)

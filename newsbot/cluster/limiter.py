@@ -31,6 +31,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newsbot import conf, statskeys
 from newsbot.cluster.config import KEY_ROOT, ClusterConfig
 from newsbot.cluster.redisadapter import REDIS_ERRORS, redis_client
 from newsbot.services import ServiceUnavailable, redact_url
@@ -78,14 +79,16 @@ class SharedLimiterMiddleware:
         self.crawler = crawler
         self.config = config
         self.client = redis_client(config.redis_url)
-        self.delay = settings.getfloat(
-            "NEWSBOT_SHARED_DOWNLOAD_DELAY", settings.getfloat("DOWNLOAD_DELAY", 0.0)
-        )
-        self.concurrency = max(1, settings.getint(
-            "NEWSBOT_SHARED_CONCURRENCY", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)
+        # unset (None): the per-process politeness settings hold for the run as a whole
+        delay = conf.get(settings, "NEWSBOT_SHARED_DOWNLOAD_DELAY")
+        concurrency = conf.get(settings, "NEWSBOT_SHARED_CONCURRENCY")
+        self.delay = float(settings.getfloat("DOWNLOAD_DELAY") if delay is None else delay)
+        self.concurrency = max(1, int(
+            settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") if concurrency is None
+            else concurrency
         ))
         self.lease_ms = int((settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30) * 1000)
-        self.outage_max = settings.getfloat("NEWSBOT_REDIS_OUTAGE_MAX", 120.0)
+        self.outage_max = conf.getfloat(settings, "NEWSBOT_REDIS_OUTAGE_MAX")
         self.user_agent = str(settings.get("USER_AGENT") or "newsbot")
         self._script = self.client.register_script(_ACQUIRE)
         self._crawl_delays: dict[str, tuple[float, float]] = {}
@@ -147,8 +150,8 @@ class SharedLimiterMiddleware:
         request.meta[_META] = (host, token)
         if waited:
             stats = self.crawler.stats
-            stats.inc_value("newsbot/limiter/waits")
-            stats.inc_value("newsbot/limiter/wait_seconds", round(waited, 3))
+            stats.inc_value(statskeys.LIMITER_WAITS)
+            stats.inc_value(statskeys.LIMITER_WAIT_SECONDS, round(waited, 3))
 
     def _release(self, request: Request) -> None:
         slot = request.meta.pop(_META, None)

@@ -32,6 +32,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from w3lib.url import canonicalize_url
 
+from newsbot import statskeys
 from newsbot.cluster import serializer
 from newsbot.cluster.config import ClusterConfig
 from newsbot.services import ServiceUnavailable, redact_url
@@ -128,7 +129,7 @@ class ClusterScheduler(Scheduler):
                            "until it is back", redact_url(self.config.redis_url), exc)
             self._down = True
         if self.stats:
-            self.stats.inc_value("newsbot/cluster/redis_errors")
+            self.stats.inc_value(statskeys.CLUSTER_REDIS_ERRORS)
 
     def _back(self) -> None:
         if self._down:

@@ -22,6 +22,7 @@ import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsbot import statskeys
 from newsbot.cluster.config import ClusterConfig
 from newsbot.cluster.redisadapter import ClusterScheduler, check_redis, redis_client
 from newsbot.delivery.cli import project_settings
@@ -68,7 +69,7 @@ class SeedOnceMiddleware:
             )
             return
         logger.info("Worker %s seeds run %s", self.config.worker_id, self.config.run_id)
-        self.crawler.stats.set_value("newsbot/cluster/seeded", 1)
+        self.crawler.stats.set_value(statskeys.CLUSTER_SEEDED, 1)
         async for item in start:
             yield item
 

@@ -23,10 +23,11 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from newsbot import conf
 from newsbot.errors import ConfigError
 from newsbot.exitcodes import ExitCode, describe
 from newsbot.extensions.summary import SummaryExtension, exit_code_from_stats, summary_of
-from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
+from newsbot.runlock import LockHeld, RunLock, refusal
 from newsbot.stateguard import StateBroken, check_state
 
 logger = logging.getLogger(__name__)
@@ -50,11 +51,11 @@ class Command(ScrapyCrawlCommand):
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.settings is not None
-        lock = RunLock(self.settings.get("NEWSBOT_LOCK_PATH") or DEFAULT_LOCK_PATH)
+        lock = RunLock(conf.get_or_default(self.settings, "NEWSBOT_LOCK_PATH"))
         try:
             lock.acquire()
         except LockHeld as exc:
-            stale_after = self.settings.getfloat("NEWSBOT_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
+            stale_after = conf.getfloat(self.settings, "NEWSBOT_LOCK_STALE_AFTER")
             self.exitcode, message = refusal(exc, stale_after, "not starting a second run")
             logger.error(message)
             if not logging.getLogger().handlers:

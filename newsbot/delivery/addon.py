@@ -21,28 +21,20 @@ Credentials: environment only (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``,
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import urlparse
 
 from scrapy.settings import BaseSettings
 
 from newsbot.delivery.uri import has_batch_placeholder
+from newsbot.services import setting_or_env
 
 GZIP_PLUGIN = "scrapy.extensions.postprocessing.GzipPlugin"
 _TRUE = {"1", "true", "yes", "on"}
 
 
 def _value(settings: BaseSettings, name: str) -> str:
-    value = settings.get(name)
-    if value in (None, ""):
-        value = os.environ.get(name, "")
-    return str(value).strip()
-
-
-def setting_or_env(settings: BaseSettings, name: str) -> str:
-    """A setting's value, else the environment variable of the same name ('' if neither)."""
-    return _value(settings, name)
+    return setting_or_env(settings, name)
 
 
 def configured_bucket(settings: BaseSettings) -> str:

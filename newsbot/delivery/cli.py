@@ -17,11 +17,12 @@ import sys
 from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.project import get_project_settings
 
+from newsbot import conf
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.targets import check_no_credentials_in_settings
 from newsbot.errors import ConfigError
 from newsbot.exitcodes import ExitCode, describe
-from newsbot.runlock import DEFAULT_LOCK_PATH, DEFAULT_STALE_AFTER, LockHeld, RunLock, refusal
+from newsbot.runlock import LockHeld, RunLock, refusal
 from newsbot.stateguard import StateBroken, open_checked_store, spool_state_ids
 
 logger = logging.getLogger("newsbot.deliver")
@@ -51,11 +52,11 @@ def project_settings(overrides: list[str]) -> Settings:
 def take_lock(settings: BaseSettings, doing: str) -> RunLock | ExitCode:
     """The run lock, taken; or, when another run holds it, the exit code (the refusal is
     logged: ``doing`` says what this command does not do now)."""
-    lock = RunLock(settings.get("NEWSBOT_LOCK_PATH") or DEFAULT_LOCK_PATH)
+    lock = RunLock(conf.get_or_default(settings, "NEWSBOT_LOCK_PATH"))
     try:
         lock.acquire()
     except LockHeld as exc:
-        stale_after = settings.getfloat("NEWSBOT_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
+        stale_after = conf.getfloat(settings, "NEWSBOT_LOCK_STALE_AFTER")
         code, message = refusal(exc, stale_after, doing)
         logger.error("%s (exit code %d)", message, code)
         return code

@@ -23,12 +23,11 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
-from newsbot import clock, runlock
+from newsbot import clock, conf, runlock, statskeys
 from newsbot.delivery.addon import configured_bucket
 from newsbot.delivery.errors import DeliveryError
 from newsbot.delivery.spool import (
     ARCHIVE_FORMATS,
-    DEFAULT_SPOOL_DIR,
     READABLE_FORMATS,
     Spool,
     SpoolEntry,
@@ -39,8 +38,6 @@ from newsbot.state import FeedRecord, StateStore, open_store, store_for_crawler
 from newsbot.stateguard import write_marker
 
 logger = logging.getLogger(__name__)
-
-STATS_PREFIX = "newsbot/delivery/"
 
 
 @dataclass
@@ -76,7 +73,7 @@ class DeliveryContext:
         self.stats = stats
         self._crawler = crawler
         self._store = store
-        self.spool = Spool(settings.get("NEWSBOT_SPOOL_DIR") or DEFAULT_SPOOL_DIR)
+        self.spool = Spool(conf.get_or_default(settings, "NEWSBOT_SPOOL_DIR"))
         self._s3: S3Config | None = None
         self._lock = threading.Lock()
         self._failed: dict[str, str] = {}
@@ -124,7 +121,7 @@ class DeliveryContext:
     def _inc(self, event: str, count: int = 1) -> None:
         stats = self._stats()
         if stats is not None:
-            stats.inc_value(STATS_PREFIX + event, count)
+            stats.inc_value(statskeys.delivery(event), count)
 
     @property
     def s3(self) -> S3Config:
@@ -372,7 +369,7 @@ class DeliveryContext:
 
         Unsealed leftovers of killed runs are discarded; pending marks are rebuilt from the
         spool so the crawl does not emit spooled articles again."""
-        exclusive = runlock.held_here(self.settings.get("NEWSBOT_LOCK_PATH"))
+        exclusive = runlock.held_here(conf.get(self.settings, "NEWSBOT_LOCK_PATH"))
         for entry in self.spool.discard_stale(exclusive=exclusive):
             self.discarded.append(entry.id)
             logger.info(

@@ -31,10 +31,10 @@ from urllib.parse import urlparse
 
 from scrapy.settings import BaseSettings
 
-from newsbot import clock
+from newsbot import clock, conf
 from newsbot.delivery.addon import configured_bucket, configured_prefix
 from newsbot.delivery.cli import project_settings, take_lock
-from newsbot.delivery.spool import DEFAULT_SPOOL_DIR, Spool, read_feed_records
+from newsbot.delivery.spool import Spool, read_feed_records
 from newsbot.delivery.targets import S3Config, local_path
 from newsbot.delivery.uri import stamp_of
 from newsbot.exitcodes import ExitCode
@@ -102,8 +102,8 @@ def _open_or_replace(settings: BaseSettings) -> StateStore:
     try:
         return open_store_safely(settings)
     except StateBroken as exc:
-        path = Path(settings.get("NEWSBOT_STATE_PATH") or ".newsbot/state.sqlite3")
-        backend = settings.get("NEWSBOT_STATE_BACKEND") or ""
+        path = Path(conf.get_or_default(settings, "NEWSBOT_STATE_PATH"))
+        backend = conf.get_or_default(settings, "NEWSBOT_STATE_BACKEND")
         sqlite = not backend or backend.endswith("SQLiteStateStore")
         if not (exc.damaged and sqlite and path.exists()):
             raise
@@ -137,7 +137,7 @@ def rebuild(settings: BaseSettings) -> int:
 
 def _rebuild(settings: BaseSettings, store: StateStore) -> int:
     feeds = articles = 0
-    spool = Spool(settings.get("NEWSBOT_SPOOL_DIR") or DEFAULT_SPOOL_DIR)
+    spool = Spool(conf.get_or_default(settings, "NEWSBOT_SPOOL_DIR"))
     try:
         spool.dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".rebuild-", dir=spool.dir) as scratch:

@@ -26,13 +26,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from newsbot import clock
+from newsbot import clock, default_settings
 from newsbot.fileio import fsync_dir, write_atomic
 from newsbot.state import FeedRecord, fingerprint
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SPOOL_DIR = ".newsbot/spool"
 MANIFEST = ".json"
 DATA = ".data"
 GROUP = ".seal"
@@ -72,7 +71,9 @@ class SpoolEntry:
     size: int | None = None
     sha256: str | None = None
     items: int | None = None
-    spool_dir: Path = field(default=Path(DEFAULT_SPOOL_DIR), repr=False, compare=False)
+    spool_dir: Path = field(
+        default=Path(default_settings.NEWSBOT_SPOOL_DIR), repr=False, compare=False
+    )
 
     @property
     def data_path(self) -> Path:

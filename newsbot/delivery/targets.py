@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 from scrapy.settings import BaseSettings
 from w3lib.url import file_uri_to_path
 
+from newsbot import conf
 from newsbot.delivery.errors import DeliveryError, FeedConfigError
 from newsbot.delivery.spool import GZIP_MAGIC, SpoolEntry, file_digest
 from newsbot.fileio import fsync_dir
@@ -171,11 +172,11 @@ class S3Config:
         return cls(
             endpoint_url=endpoint,
             region=region,
-            connect_timeout=settings.getfloat("NEWSBOT_S3_CONNECT_TIMEOUT", 10.0),
-            read_timeout=settings.getfloat("NEWSBOT_S3_READ_TIMEOUT", 30.0),
-            max_attempts=max(1, settings.getint("NEWSBOT_S3_MAX_ATTEMPTS", 3)),
-            addressing_style=settings.get("NEWSBOT_S3_ADDRESSING_STYLE") or "auto",
-            conditional=settings.getbool("NEWSBOT_S3_CONDITIONAL_PUT", False),
+            connect_timeout=conf.getfloat(settings, "NEWSBOT_S3_CONNECT_TIMEOUT"),
+            read_timeout=conf.getfloat(settings, "NEWSBOT_S3_READ_TIMEOUT"),
+            max_attempts=max(1, conf.getint(settings, "NEWSBOT_S3_MAX_ATTEMPTS")),
+            addressing_style=conf.get_or_default(settings, "NEWSBOT_S3_ADDRESSING_STYLE"),
+            conditional=conf.getbool(settings, "NEWSBOT_S3_CONDITIONAL_PUT"),
         )
 
     def client(self) -> Any:

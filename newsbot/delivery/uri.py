@@ -32,7 +32,7 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
-from newsbot import clock
+from newsbot import clock, conf
 
 #: The placeholders that make each batch's URI distinct.
 BATCH_PLACEHOLDER = re.compile(r"%\((?:batch_time|batch_id|batch)\)")
@@ -59,7 +59,7 @@ def stamp_of(moment: datetime) -> str:
 def run_id(crawler: Crawler, spider_name: str) -> str:
     """``bn_world-20261129T194120Z``: the run's id in the state store and the run summary (a
     worker of a shared run, ``NEWSBOT_RUN_ID``, has the shared run's id)."""
-    shared = crawler.settings.get("NEWSBOT_RUN_ID")
+    shared = conf.get(crawler.settings, "NEWSBOT_RUN_ID")
     return f"{spider_name}-{shared or stamp_of(run_started(crawler))}"
 
 
@@ -78,10 +78,10 @@ def time_params(moment: datetime, batch_id: int = 1) -> dict[str, Any]:
 
 def cluster_params(settings: Any) -> dict[str, str]:
     """``run`` and ``worker`` of a shared run (both ``local`` when the crawl runs alone)."""
-    if not settings or not settings.get("NEWSBOT_RUN_ID"):
+    if not settings or not conf.get(settings, "NEWSBOT_RUN_ID"):
         return {"run": "local", "worker": "local"}
-    return {"run": str(settings.get("NEWSBOT_RUN_ID")),
-            "worker": str(settings.get("NEWSBOT_WORKER_ID") or "local")}
+    return {"run": str(conf.get(settings, "NEWSBOT_RUN_ID")),
+            "worker": str(conf.get(settings, "NEWSBOT_WORKER_ID") or "local")}
 
 
 def uri_params_for(crawler: Crawler, spider: Spider | None = None, batch_id: int = 1) -> dict:

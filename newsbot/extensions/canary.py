@@ -44,7 +44,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsbot import clock
+from newsbot import clock, conf, statskeys
 from newsbot.cluster.canary import (
     history_before,
     others_working,
@@ -53,8 +53,6 @@ from newsbot.cluster.canary import (
     shares_spider,
 )
 from newsbot.delivery.uri import run_id, run_started
-from newsbot.extract.profiles import PROFILE_MISS_PREFIX, PROFILE_PAGES_PREFIX
-from newsbot.middlewares.refetch import NOT_MODIFIED_PREFIX, SKIPPED_PREFIX
 from newsbot.state import COVERAGE_FIELDS, OutletRun, RunRecord, store_for_crawler
 
 logger = logging.getLogger(__name__)
@@ -227,14 +225,14 @@ def profile_alerts(
     ``fields`` on more than ``max_share`` of at least ``min_pages`` pages."""
     alerts: list[Alert] = []
     for key, value in sorted(stats.items()):
-        if not key.startswith(PROFILE_PAGES_PREFIX):
+        if not key.startswith(statskeys.PROFILE_PAGES_PREFIX):
             continue
-        outlet_id, pages = key[len(PROFILE_PAGES_PREFIX):], int(value)
+        outlet_id, pages = key[len(statskeys.PROFILE_PAGES_PREFIX):], int(value)
         if pages < min_pages or outlet_id in accept or (outlets is not None
                                                         and outlet_id not in outlets):
             continue
         for name in fields:
-            missed = int(stats.get(f"{PROFILE_MISS_PREFIX}{outlet_id}/{name}", 0))
+            missed = int(stats.get(statskeys.profile_miss(outlet_id, name), 0))
             if missed / pages > max_share:
                 what = "recognised none" if name == "detect" else f"found no {name}"
                 alerts.append(Alert(
@@ -274,19 +272,18 @@ class CanaryExtension:
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
-        if not settings.getbool("NEWSBOT_CANARY_ENABLED", True):
+        if not conf.getbool(settings, "NEWSBOT_CANARY_ENABLED"):
             raise NotConfigured
         self.crawler = crawler
-        self.max_drop = settings.getfloat("NEWSBOT_CANARY_MAX_DROP", 0.5)
-        self.history = settings.getint("NEWSBOT_CANARY_HISTORY", 5)
-        self.min_articles = settings.getint("NEWSBOT_CANARY_MIN_ARTICLES", 3)
-        self.accept = set(settings.getlist("NEWSBOT_CANARY_ACCEPT"))
-        self.stale_hours = settings.getfloat("NEWSBOT_CANARY_STALE_HOURS", 48)
-        self.profile_fields = settings.getlist("NEWSBOT_CANARY_PROFILE_FIELDS",
-                                               ["detect", "title", "body"])
-        self.profile_miss_share = settings.getfloat("NEWSBOT_CANARY_PROFILE_MISS_SHARE", 0.5)
+        self.max_drop = conf.getfloat(settings, "NEWSBOT_CANARY_MAX_DROP")
+        self.history = conf.getint(settings, "NEWSBOT_CANARY_HISTORY")
+        self.min_articles = conf.getint(settings, "NEWSBOT_CANARY_MIN_ARTICLES")
+        self.accept = set(conf.getlist(settings, "NEWSBOT_CANARY_ACCEPT"))
+        self.stale_hours = conf.getfloat(settings, "NEWSBOT_CANARY_STALE_HOURS")
+        self.profile_fields = conf.getlist(settings, "NEWSBOT_CANARY_PROFILE_FIELDS")
+        self.profile_miss_share = conf.getfloat(settings, "NEWSBOT_CANARY_PROFILE_MISS_SHARE")
         # a worker of a shared run (newsbot.cluster.canary): the run is judged as a whole
-        self.shared_run = settings.get("NEWSBOT_RUN_ID") or None
+        self.shared_run = conf.get(settings, "NEWSBOT_RUN_ID") or None
         self.tally: dict[str, _Tally] = defaultdict(_Tally)
         self.report: CanaryReport | None = None
         self.run: RunRecord | None = None
@@ -330,7 +327,7 @@ class CanaryExtension:
         # Found but not parsed: skipped as already delivered, or answered "304 Not Modified".
         skipped: dict[str, int] = defaultdict(int)
         for key, value in stats.items():
-            for prefix in (SKIPPED_PREFIX, NOT_MODIFIED_PREFIX):
+            for prefix in (statskeys.REFETCH_SKIPPED_PREFIX, statskeys.REFETCH_NOT_MODIFIED_PREFIX):
                 if key.startswith(prefix):
                     skipped[key[len(prefix) :]] += int(value)
         records = {}
@@ -370,7 +367,7 @@ class CanaryExtension:
         if self.shared_run:
             # a worker of a shared run: judge the whole run as recorded so far
             share = RunRecord(
-                run_id=f"{self.shared_run}/{self.crawler.settings.get('NEWSBOT_WORKER_ID')}",
+                run_id=f"{self.shared_run}/{conf.get(self.crawler.settings, 'NEWSBOT_WORKER_ID')}",
                 spider=shares_spider(spider.name), started_at=started, finished_at=clock.now(),
                 finish_reason=reason, outlets=list(current.values()),
             )

@@ -14,10 +14,9 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from newsbot import clock
-from newsbot.delivery.spool import DEFAULT_SPOOL_DIR
+from newsbot import clock, conf, statskeys
 from newsbot.delivery.uri import uri_params_for
-from newsbot.drops import drop_reason, drop_stat
+from newsbot.drops import drop_reason
 from newsbot.fileio import write_atomic
 from newsbot.signals import page_dropped
 from newsbot.text import valid_text
@@ -27,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 def rejects_path(crawler: Crawler) -> Path:
     """Where this run's rejects feed goes: ``NEWSBOT_REJECTS_URI`` filled with the feed params."""
-    template = crawler.settings.get("NEWSBOT_REJECTS_URI")
+    template = conf.get(crawler.settings, "NEWSBOT_REJECTS_URI")
     params = uri_params_for(crawler, crawler.spider)
     return Path(template % params)
 
@@ -41,8 +40,8 @@ class DropLedger:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.write_rejects = crawler.settings.getbool("NEWSBOT_REJECTS_ENABLED", True)
-        self.skip = set(crawler.settings.getlist("NEWSBOT_REJECTS_SKIP"))
+        self.write_rejects = conf.getbool(crawler.settings, "NEWSBOT_REJECTS_ENABLED")
+        self.skip = set(conf.getlist(crawler.settings, "NEWSBOT_REJECTS_SKIP"))
         self.path: Path | None = None
         self._file: IO[str] | None = None
         self.written = 0
@@ -59,7 +58,7 @@ class DropLedger:
     def spider_opened(self, spider: Any) -> None:
         if self.write_rejects:
             self.path = rejects_path(self.crawler)
-            self.stats.set_value("newsbot/rejects/path", str(self.path))
+            self.stats.set_value(statskeys.REJECTS_PATH, str(self.path))
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
         adapter = ItemAdapter(item)
@@ -79,7 +78,7 @@ class DropLedger:
 
     def record(self, *, url: str, reason: str, detail: str = "", **fields: Any) -> None:
         """Count, log and (unless disabled for the reason) write one drop."""
-        self.stats.inc_value(drop_stat(reason))
+        self.stats.inc_value(statskeys.drop(reason))
         logger.info("Dropped %s: %s%s", url, reason, f" ({detail})" if detail else "")
         if not self.write_rejects or reason in self.skip or self.path is None:
             return
@@ -101,7 +100,7 @@ class DropLedger:
     @property
     def _partial(self) -> Path:
         assert self.path is not None
-        spool = Path(self.crawler.settings.get("NEWSBOT_SPOOL_DIR") or DEFAULT_SPOOL_DIR)
+        spool = Path(conf.get_or_default(self.crawler.settings, "NEWSBOT_SPOOL_DIR"))
         return spool / "rejects" / f"{os.getpid()}-{self.path.name}.part"
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -113,5 +112,5 @@ class DropLedger:
         self._partial.unlink()
         with contextlib.suppress(OSError):  # left only while another run still writes in it
             self._partial.parent.rmdir()
-        self.stats.set_value("newsbot/rejects/written", self.written)
+        self.stats.set_value(statskeys.REJECTS_WRITTEN, self.written)
         logger.info("Rejects feed: %d lines in %s", self.written, self.path)

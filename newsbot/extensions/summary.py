@@ -45,11 +45,10 @@ from scrapy.extensions.feedexport import apply_uri_params
 from scrapy.logformatter import ITEMERRORMSG, SPIDERERRORMSG
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from newsbot import clock
+from newsbot import clock, conf, statskeys
 from newsbot.delivery.context import DeliveryContext
 from newsbot.delivery.targets import FileTarget, S3Target, make_target
 from newsbot.delivery.uri import run_id, run_started, uri_params_for
-from newsbot.drops import DROP_STATS_PREFIX
 from newsbot.exitcodes import DESCRIPTIONS, ExitCode, pick
 from newsbot.extensions.canary import CanaryExtension
 from newsbot.fileio import write_atomic
@@ -58,9 +57,6 @@ logger = logging.getLogger(__name__)
 
 #: ``finish_reason`` of a run whose shutdown was forced (second SIGTERM/SIGINT).
 FORCED_SHUTDOWN = "forced_shutdown"
-DEFAULT_SUMMARY_DIR = ".newsbot/summaries"
-DEFAULT_LAST_RUN_PATH = ".newsbot/last-run.json"
-EXIT_CODE_STAT = "newsbot/summary/exit_code"
 WARC_SUFFIX = ".warc.gz"  # raw-page archives are delivered too; the summary goes beside the feed
 _CALLBACK_LOGGERS = ("newsbot.spiders", "newsbot.pipelines", "newsbot.extract")
 
@@ -87,7 +83,7 @@ def _jsonable(value: Any) -> Any:
 def exit_code_from_stats(stats: dict[str, Any], reason: str | None) -> ExitCode:
     """The exit code judged from crawl stats alone (used when the summary extension is off)."""
     problems = set()
-    if stats.get("newsbot/delivery/failed"):
+    if stats.get(statskeys.DELIVERY_FAILED):
         problems.add(ExitCode.DELIVERY_FAILED)
     if any(k.startswith("feedexport/failed_count/") for k in stats):
         problems.add(ExitCode.DELIVERY_FAILED)
@@ -192,7 +188,7 @@ class SummaryExtension:
             logging.getLogger().removeHandler(self.counter)
         context = DeliveryContext.for_crawler(self.crawler)
         summary = self.build(spider, reason, context, None)
-        self.crawler.stats.set_value(EXIT_CODE_STAT, summary["exit_code"])
+        self.crawler.stats.set_value(statskeys.SUMMARY_EXIT_CODE, summary["exit_code"])
         self.summary = summary
         _RESULTS[self.crawler] = summary
         logger.error(
@@ -213,7 +209,7 @@ class SummaryExtension:
         summary = self.build(spider, reason, context, canary.to_dict() if canary else None)
         if canary_ext is not None:
             canary_ext.set_exit_code(summary["exit_code"])
-        self.crawler.stats.set_value(EXIT_CODE_STAT, summary["exit_code"])
+        self.crawler.stats.set_value(statskeys.SUMMARY_EXIT_CODE, summary["exit_code"])
         self.summary = summary
         _RESULTS[self.crawler] = summary
         self.write(spider, summary, context)
@@ -228,8 +224,8 @@ class SummaryExtension:
         """The summary dict (see the module docstring)."""
         stats = self.crawler.stats.get_stats()
         finished = clock.now()
-        cut = len(DROP_STATS_PREFIX)
-        drops = {k[cut:]: v for k, v in stats.items() if k.startswith(DROP_STATS_PREFIX)}
+        cut = len(statskeys.DROP_PREFIX)
+        drops = {k[cut:]: v for k, v in stats.items() if k.startswith(statskeys.DROP_PREFIX)}
         exceptions = {
             k.split("/", 1)[1]: v
             for k, v in stats.items()
@@ -238,7 +234,7 @@ class SummaryExtension:
         callback_errors = max(
             self.counter.count if self.counter else 0, int(stats.get("spider_exceptions/count", 0))
         )
-        skipped_prefix = "newsbot/refetch/skipped/"
+        skipped_prefix = statskeys.REFETCH_SKIPPED_PREFIX
         outlets: dict[str, Any] = {}
         for outlet_id, entry in self.outlets.items():
             outlets[outlet_id] = {**entry, "dropped": dict(entry["dropped"])}
@@ -276,10 +272,10 @@ class SummaryExtension:
             "items": {
                 "scraped": int(stats.get("item_scraped_count", 0)),
                 "dropped": int(stats.get("item_dropped_count", 0)),
-                "new": int(stats.get("newsbot/incremental/new", 0)),
-                "revised": int(stats.get("newsbot/incremental/revised", 0)),
-                "unchanged": int(stats.get("newsbot/incremental/unchanged", 0)),
-                "refetch_skipped": int(stats.get("newsbot/refetch/skipped", 0)),
+                "new": int(stats.get(statskeys.INCREMENTAL_NEW, 0)),
+                "revised": int(stats.get(statskeys.INCREMENTAL_REVISED, 0)),
+                "unchanged": int(stats.get(statskeys.INCREMENTAL_UNCHANGED, 0)),
+                "refetch_skipped": int(stats.get(statskeys.REFETCH_SKIPPED, 0)),
             },
             "outlets": dict(sorted(outlets.items())),
             "drops": dict(sorted(drops.items())),
@@ -325,7 +321,7 @@ class SummaryExtension:
             path, batched = local[0]
             return Path(feed_stem(path, batched) + ".summary.json")
         params = uri_params_for(self.crawler, spider)
-        base = Path(self.settings.get("NEWSBOT_SUMMARY_DIR") or DEFAULT_SUMMARY_DIR)
+        base = Path(conf.get_or_default(self.settings, "NEWSBOT_SUMMARY_DIR"))
         return base / spider.name / params["date"] / f"{params['stamp']}.summary.json"
 
     def write(self, spider: Spider, summary: dict[str, Any], context: DeliveryContext) -> None:
@@ -335,7 +331,7 @@ class SummaryExtension:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
-            last = Path(self.settings.get("NEWSBOT_LAST_RUN_PATH") or DEFAULT_LAST_RUN_PATH)
+            last = Path(conf.get_or_default(self.settings, "NEWSBOT_LAST_RUN_PATH"))
             last.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(last, data)
             self.path = path

@@ -28,9 +28,6 @@ from newsbot.extract.guard import ExtractionError
 from newsbot.extract.profiles import use_profiles
 from newsbot.items import Article
 
-#: Stats key: the largest peak RSS (MB) of the worker processes, set when the pool closes.
-WORKER_RSS_STAT = "newsbot/extract_workers/peak_rss_mb"
-
 #: What a worker returns: ("ok", article, misses, cpu seconds) or ("drop", reason, detail,
 #: misses, cpu seconds); misses are the profile fields that matched nothing.
 Outcome = tuple[Any, ...]

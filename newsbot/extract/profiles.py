@@ -9,7 +9,8 @@ All profiles are loaded once per process.
 Selectors: a string starting with "/" or "(" is XPath, otherwise CSS (parsel ``::text`` and
 ``::attr()``); ``<selector> >> <JMESPath>`` reads embedded JSON (see
 :mod:`newsbot.extract.selectors`). Selectors that compile but match nothing on a page fail soft:
-the extractor falls back field by field and counts the miss (:data:`PROFILE_MISS_PREFIX`).
+the extractor falls back field by field and counts the miss
+(:func:`newsbot.statskeys.profile_miss`).
 
 A profile file that cannot be read, or a selector or URL pattern in it that does not compile,
 is a :class:`ProfileError` (a configuration error: the crawl does not start) naming the file and
@@ -38,10 +39,6 @@ from newsbot.registry import load_registry
 
 log = logging.getLogger(__name__)
 
-#: Crawl stats of profiled outlets: article pages read (``<prefix><outlet>``) and profile fields
-#: that matched nothing on them (``<prefix><outlet>/<field>``).
-PROFILE_PAGES_PREFIX = "newsbot/profile/pages/"
-PROFILE_MISS_PREFIX = "newsbot/profile/miss/"
 
 PROFILE_PACKAGE = "newsbot.data"
 PROFILE_DIR = "profiles"

@@ -17,8 +17,8 @@ state store holds a delivered (or spooled) version:
   it as ``unchanged``. A changed page comes back in full and goes through extraction as usual.
 
 A page not fetched is skipped with ``IgnoreRequest``, counted as ``newsbot/refetch/skipped`` and
-``newsbot/refetch/skipped/<outlet_id>`` (:data:`SKIPPED_PREFIX`) and, among them, those the
-schedule held back as ``newsbot/refetch/skipped_schedule``.
+``newsbot/refetch/skipped/<outlet_id>`` (:func:`newsbot.statskeys.refetch_skipped`) and, among
+them, those the schedule held back as ``newsbot/refetch/skipped_schedule``.
 
 The validators of a page fetched with a body are kept until the incremental pipeline has
 fingerprinted its content (:class:`FetchValidators`), which stores them together with that
@@ -40,16 +40,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from newsbot import clock
+from newsbot import clock, conf, default_settings, statskeys
 from newsbot.state import ArticleState, StateStore, store_for_crawler
 from newsbot.urls import canonicalize_url
 
-DEFAULT_WINDOW_HOURS = 48.0
-DEFAULT_SCHEDULE_HOURS = (1.0, 6.0, 24.0, 48.0)
-#: Stats key prefix of the per-outlet skip counts (``newsbot/refetch/skipped/<outlet_id>``).
-SKIPPED_PREFIX = "newsbot/refetch/skipped/"
-#: Stats key prefix of the per-outlet "304 Not Modified" counts.
-NOT_MODIFIED_PREFIX = "newsbot/refetch/not_modified/"
 #: ``request.meta`` key set on a request sent with conditional headers.
 CONDITIONAL_META = "newsbot_conditional"
 
@@ -57,7 +51,7 @@ CONDITIONAL_META = "newsbot_conditional"
 def parse_schedule(value: Any) -> tuple[float, ...]:
     """Refetch points in hours from a setting value (list, or comma-separated string)."""
     if value is None:
-        return DEFAULT_SCHEDULE_HOURS
+        value = default_settings.NEWSBOT_REFETCH_SCHEDULE_HOURS
     items: Iterable[Any] = value.split(",") if isinstance(value, str) else value
     return tuple(sorted(float(v) for v in items if str(v).strip()))
 
@@ -116,7 +110,7 @@ def _header(response: Response, name: bytes) -> str | None:
 class RefetchMiddleware:
     """Skips or conditionally refetches already-delivered article pages (module docstring)."""
 
-    stats_prefix = "newsbot/refetch/"
+    stats_prefix = statskeys.REFETCH_PREFIX
 
     def __init__(
         self,
@@ -124,7 +118,7 @@ class RefetchMiddleware:
         stats: Any,
         window_hours: float,
         enabled: bool = True,
-        schedule_hours: Iterable[float] = DEFAULT_SCHEDULE_HOURS,
+        schedule_hours: Iterable[float] = tuple(default_settings.NEWSBOT_REFETCH_SCHEDULE_HOURS),
         conditional: bool = True,
         validators: FetchValidators | None = None,
     ):
@@ -144,10 +138,10 @@ class RefetchMiddleware:
         return cls(
             store_for_crawler(crawler),
             crawler.stats,
-            settings.getfloat("NEWSBOT_REFETCH_WINDOW_HOURS", DEFAULT_WINDOW_HOURS),
-            settings.getbool("NEWSBOT_INCREMENTAL", True),
-            parse_schedule(settings.get("NEWSBOT_REFETCH_SCHEDULE_HOURS")),
-            settings.getbool("NEWSBOT_CONDITIONAL_REQUESTS", True),
+            conf.getfloat(settings, "NEWSBOT_REFETCH_WINDOW_HOURS"),
+            conf.getbool(settings, "NEWSBOT_INCREMENTAL"),
+            parse_schedule(conf.get(settings, "NEWSBOT_REFETCH_SCHEDULE_HOURS")),
+            conf.getbool(settings, "NEWSBOT_CONDITIONAL_REQUESTS"),
             FetchValidators.for_crawler(crawler),
         )
 
@@ -193,7 +187,7 @@ class RefetchMiddleware:
         outside = since is not None and now - since >= self.window
         if outside or not self.due(state, now):
             self._inc("skipped")
-            self._inc(SKIPPED_PREFIX + (state.outlet_id or "unknown"), prefixed=True)
+            self._inc(statskeys.refetch_skipped(state.outlet_id or "unknown"), prefixed=True)
             if not outside:
                 self._inc("skipped_schedule")
                 raise IgnoreRequest(
@@ -223,7 +217,7 @@ class RefetchMiddleware:
             self._inc("not_modified")
             state = self.store.lookup(canonical)
             outlet = state.outlet_id if state is not None else None
-            self._inc(NOT_MODIFIED_PREFIX + (outlet or "unknown"), prefixed=True)
+            self._inc(statskeys.refetch_not_modified(outlet or "unknown"), prefixed=True)
         elif response.status == 200 and self.validators is not None and self.enabled:
             etag = _header(response, b"ETag")
             modified = _header(response, b"Last-Modified")

@@ -28,6 +28,7 @@ import os
 
 from scrapy.settings import BaseSettings
 
+from newsbot import conf
 from newsbot.delivery.errors import FeedConfigError
 
 SUITE = "newsbot.monitoring.monitors.RunMonitorSuite"
@@ -59,7 +60,7 @@ class MonitoringConfigError(FeedConfigError):
 def alert_actions(settings: BaseSettings) -> list[str]:
     """The spidermon actions the settings configure (import paths)."""
     actions = []
-    if settings.get("NEWSBOT_ALERT_WEBHOOK_URL"):
+    if conf.get(settings, "NEWSBOT_ALERT_WEBHOOK_URL"):
         actions.append(WEBHOOK_ACTION)
     if settings.getlist("SPIDERMON_SLACK_RECIPIENTS") or settings.getbool("SPIDERMON_SLACK_FAKE"):
         actions.append(SLACK_ACTION)
@@ -82,7 +83,7 @@ class MonitoringAddon:
             if not settings.get(name) and os.environ.get(name):
                 settings.set(name, os.environ[name], priority="addon")
         actions = alert_actions(settings)
-        if not actions and not settings.getbool("NEWSBOT_MONITORING_ENABLED"):
+        if not actions and not conf.getbool(settings, "NEWSBOT_MONITORING_ENABLED"):
             return
         try:
             importlib.import_module("spidermon")

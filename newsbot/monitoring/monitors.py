@@ -8,13 +8,8 @@ from typing import Any
 from scrapy.utils.misc import load_object
 from spidermon import Monitor, MonitorSuite, monitors
 
+from newsbot import conf, default_settings
 from newsbot.extensions.summary import summary_of
-
-DEFAULT_MAX_DROP_RATE = 0.5
-#: Fewer pages and items than this say nothing about a rate.
-DEFAULT_DROP_RATE_MIN = 20
-#: Drops that are no sign of trouble: articles delivered before, URL variants of one article.
-DEFAULT_DROP_RATE_IGNORE = ("unchanged", "duplicate_url")
 
 
 class _SummaryMonitor(Monitor):
@@ -74,12 +69,10 @@ class DropRateMonitor(_SummaryMonitor):
         """Fails with the rate and the most frequent reasons."""
         rate, drops, total = drop_rate(
             self.summary,
-            ignore=self.settings.getlist(
-                "NEWSBOT_MONITOR_DROP_RATE_IGNORE", list(DEFAULT_DROP_RATE_IGNORE)
-            ),
+            ignore=conf.getlist(self.settings, "NEWSBOT_MONITOR_DROP_RATE_IGNORE"),
         )
-        limit = self.settings.getfloat("NEWSBOT_MONITOR_MAX_DROP_RATE", DEFAULT_MAX_DROP_RATE)
-        least = self.settings.getint("NEWSBOT_MONITOR_DROP_RATE_MIN", DEFAULT_DROP_RATE_MIN)
+        limit = conf.getfloat(self.settings, "NEWSBOT_MONITOR_MAX_DROP_RATE")
+        least = conf.getint(self.settings, "NEWSBOT_MONITOR_DROP_RATE_MIN")
         if total < least:
             self.skipTest(f"only {total} pages and items (judged from {least})")
         if rate > limit:
@@ -91,7 +84,8 @@ class DropRateMonitor(_SummaryMonitor):
 
 
 def drop_rate(
-    summary: dict[str, Any], ignore: list[str] | tuple[str, ...] = DEFAULT_DROP_RATE_IGNORE
+    summary: dict[str, Any],
+    ignore: list[str] | tuple[str, ...] = tuple(default_settings.NEWSBOT_MONITOR_DROP_RATE_IGNORE),
 ) -> tuple[float, dict[str, int], int]:
     """(share dropped, counted drops by reason, pages and items in all) of a run summary. Drops
     whose reason is in ``ignore`` count as fine outcomes (an unchanged article was delivered
@@ -111,6 +105,6 @@ class RunMonitorSuite(MonitorSuite):
     monitors = [CanaryMonitor, DeliveryMonitor, DropRateMonitor]  # noqa: RUF012
 
     def __init__(self, *args: Any, crawler: Any = None, **kwargs: Any):
-        names = crawler.settings.getlist("NEWSBOT_ALERT_ACTIONS") if crawler else []
+        names = conf.getlist(crawler.settings, "NEWSBOT_ALERT_ACTIONS") if crawler else []
         kwargs["monitors_failed_actions"] = [load_object(name) for name in names]
         super().__init__(*args, crawler=crawler, **kwargs)

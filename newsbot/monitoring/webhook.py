@@ -11,10 +11,8 @@ from typing import Any
 from spidermon.core.actions import Action
 from spidermon.exceptions import NotConfigured
 
-from newsbot import __version__, clock
+from newsbot import __version__, clock, conf, default_settings
 from newsbot.extensions.summary import summary_of
-
-DEFAULT_TIMEOUT = 10.0
 
 
 class WebhookError(Exception):
@@ -32,7 +30,10 @@ class SendWebhook(Action):
     """POSTs ``{"source", "spider", "sent_at", "exit_code", "exit_status", "summary",
     "failed": [{"check", "message"}]}`` to ``NEWSBOT_ALERT_WEBHOOK_URL``."""
 
-    def __init__(self, url: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(
+        self, url: str | None = None,
+        timeout: float = default_settings.NEWSBOT_ALERT_WEBHOOK_TIMEOUT,
+    ):
         super().__init__()
         if not url:
             raise NotConfigured("NEWSBOT_ALERT_WEBHOOK_URL is not set")
@@ -42,8 +43,8 @@ class SendWebhook(Action):
     @classmethod
     def from_crawler_kwargs(cls, crawler: Any) -> dict[str, Any]:
         return {
-            "url": crawler.settings.get("NEWSBOT_ALERT_WEBHOOK_URL"),
-            "timeout": crawler.settings.getfloat("NEWSBOT_ALERT_WEBHOOK_TIMEOUT", DEFAULT_TIMEOUT),
+            "url": conf.get(crawler.settings, "NEWSBOT_ALERT_WEBHOOK_URL"),
+            "timeout": conf.getfloat(crawler.settings, "NEWSBOT_ALERT_WEBHOOK_TIMEOUT"),
         }
 
     def payload(self) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from newsbot import statskeys
+
 
 def as_settings(settings: BaseSettings | Mapping[str, Any] | None) -> BaseSettings:
     """``settings`` as Scrapy settings (a plain mapping or None is wrapped)."""
@@ -22,7 +24,7 @@ class CountingPipeline:
     """Base of the item pipelines: ``Cls(settings, stats)`` or ``Cls.from_crawler(crawler)``."""
 
     #: Stats keys of this pipeline start with this, e.g. ``newsbot/duplicates/``.
-    stats_prefix = "newsbot/"
+    stats_prefix = statskeys.PIPELINE_PREFIX
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
         self.settings = as_settings(settings)

@@ -23,6 +23,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from newsbot import conf, statskeys
 from newsbot.boilerplate import (
     ALSO_READ,
     DESK,
@@ -44,7 +45,6 @@ from newsbot.urls import host_of
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TEMPLATES_PATH = ".newsbot/templates.json"
 # After an "also read" heading, at most this many headline lines are taken as its links.
 MAX_ALSO_READ_LINKS = 6
 _DESK_STRIP = " ।.,:;|-–—"
@@ -67,23 +67,23 @@ class BoilerplatePipeline(CountingPipeline):
     ``newsbot/boilerplate/desk_moved``, ``newsbot/boilerplate/templates/loaded|saved|known``.
     """
 
-    stats_prefix = "newsbot/boilerplate/"
+    stats_prefix = statskeys.BOILERPLATE_PREFIX
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
         super().__init__(settings, stats)
         s = self.settings
-        path = s.get("NEWSBOT_BOILERPLATE_PATH")
+        path = conf.get(s, "NEWSBOT_BOILERPLATE_PATH")
         self.book: PhraseBook = load_phrasebook_file(path) if path else load_phrasebook()
         self.store = TemplateStore(
-            min_share=s.getfloat("NEWSBOT_TEMPLATE_MIN_SHARE", 0.5),
-            min_pages=s.getint("NEWSBOT_TEMPLATE_MIN_PAGES", 3),
-            max_words=s.getint("NEWSBOT_TEMPLATE_MAX_WORDS", 30),
-            window=s.getint("NEWSBOT_TEMPLATE_WINDOW", 400),
+            min_share=conf.getfloat(s, "NEWSBOT_TEMPLATE_MIN_SHARE"),
+            min_pages=conf.getint(s, "NEWSBOT_TEMPLATE_MIN_PAGES"),
+            max_words=conf.getint(s, "NEWSBOT_TEMPLATE_MAX_WORDS"),
+            window=conf.getint(s, "NEWSBOT_TEMPLATE_WINDOW"),
         )
-        self.path: str | None = s.get("NEWSBOT_TEMPLATES_PATH", DEFAULT_TEMPLATES_PATH) or None
-        self.learn = s.getbool("NEWSBOT_TEMPLATES_LEARN", True)
-        self.save_every = max(1, s.getint("NEWSBOT_TEMPLATES_SAVE_EVERY", 100))
-        self.save_interval = s.getfloat("NEWSBOT_TEMPLATES_SAVE_INTERVAL", 300.0)
+        self.path: str | None = conf.get(s, "NEWSBOT_TEMPLATES_PATH") or None
+        self.learn = conf.getbool(s, "NEWSBOT_TEMPLATES_LEARN")
+        self.save_every = max(1, conf.getint(s, "NEWSBOT_TEMPLATES_SAVE_EVERY"))
+        self.save_interval = conf.getfloat(s, "NEWSBOT_TEMPLATES_SAVE_INTERVAL")
         self._last_save = time.monotonic()
         self._names: dict[str | None, tuple[str, ...]] = {}
         self.shared: SharedTemplates | None = None
@@ -201,7 +201,7 @@ class BoilerplatePipeline(CountingPipeline):
             self._last_save = time.monotonic()
         self._inc("templates/saved")
         if self.stats is not None:
-            self.stats.set_value(self.stats_prefix + "templates/known",
+            self.stats.set_value(statskeys.BOILERPLATE_TEMPLATES_KNOWN,
                                  self.store.template_count())
         return True
 

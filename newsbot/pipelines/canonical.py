@@ -20,6 +20,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.settings import BaseSettings
 
+from newsbot import conf, statskeys
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.text import compare_key
 from newsbot.urls import canonicalize_url
@@ -28,11 +29,11 @@ from newsbot.urls import canonicalize_url
 class CanonicalPipeline(CountingPipeline):
     """See the module docstring."""
 
-    stats_prefix = "newsbot/canonical/"
+    stats_prefix = statskeys.CANONICAL_PREFIX
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
         super().__init__(settings, stats)
-        self.track = max(1, self.settings.getint("NEWSBOT_CANONICAL_TRACK", 10_000))
+        self.track = max(1, conf.getint(self.settings, "NEWSBOT_CANONICAL_TRACK"))
         self._titles: OrderedDict[str, str] = OrderedDict()  # declared canonical -> title key
 
     def process_item(self, item: Any) -> Any:

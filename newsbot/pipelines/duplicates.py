@@ -8,15 +8,15 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.settings import BaseSettings
 
+from newsbot import conf, default_settings, statskeys
 from newsbot.boilerplate import word_count
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.text import compare_key, line_key, split_sentences
 
-# A sentence this short ("না।", "হ্যাঁ।") may be repeated on purpose; it is left alone.
-MIN_SENTENCE_WORDS = 3
 
-
-def dedupe_sentences(paragraph: str, min_words: int = MIN_SENTENCE_WORDS) -> tuple[str, int]:
+def dedupe_sentences(
+    paragraph: str, min_words: int = default_settings.NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS
+) -> tuple[str, int]:
     """``paragraph`` without sentences that repeat an earlier sentence of it (by
     ``compare_key``), and how many were removed. Unchanged text is returned as it was."""
     sentences = split_sentences(paragraph)
@@ -42,12 +42,12 @@ class DuplicateLinesPipeline(CountingPipeline):
     Stats: ``newsbot/duplicates/paragraph``, ``newsbot/duplicates/sentence`` (items removed).
     """
 
-    stats_prefix = "newsbot/duplicates/"
+    stats_prefix = statskeys.DUPLICATES_PREFIX
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
         super().__init__(settings, stats)
         s = self.settings
-        self.min_words = s.getint("NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS", MIN_SENTENCE_WORDS)
+        self.min_words = conf.getint(s, "NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS")
 
     def process_item(self, item: Any) -> Any:
         """Remove duplicate paragraphs and sentences from the body (in place); return the item."""

@@ -37,7 +37,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from newsbot import clock
+from newsbot import clock, conf, statskeys
 from newsbot.drops import Drop
 from newsbot.middlewares.refetch import FetchValidators
 from newsbot.pipelines.base import CountingPipeline
@@ -48,7 +48,7 @@ from newsbot.urls import SeenSet
 class IncrementalPipeline(CountingPipeline):
     """Drops unchanged articles and numbers revisions (see the module docstring)."""
 
-    stats_prefix = "newsbot/incremental/"
+    stats_prefix = statskeys.INCREMENTAL_PREFIX
 
     def __init__(
         self,
@@ -58,7 +58,7 @@ class IncrementalPipeline(CountingPipeline):
         validators: FetchValidators | None = None,
     ):
         super().__init__(settings, stats)
-        self.enabled = self.settings.getbool("NEWSBOT_INCREMENTAL", True)
+        self.enabled = conf.getbool(self.settings, "NEWSBOT_INCREMENTAL")
         self._store = store
         self.validators = validators
         self._emitted = SeenSet()

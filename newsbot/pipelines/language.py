@@ -8,8 +8,9 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.settings import BaseSettings
 
+from newsbot import conf, statskeys
 from newsbot.drops import Drop
-from newsbot.language import DEFAULT_MAX_CHARS, DEFAULT_SCRIPT_SHARE, identify
+from newsbot.language import identify
 from newsbot.pipelines.base import CountingPipeline
 
 DEFAULT_LANGUAGES = ("bn",)
@@ -29,14 +30,14 @@ class LanguagePipeline(CountingPipeline):
     ``newsbot/language/rejected``.
     """
 
-    stats_prefix = "newsbot/language/"
+    stats_prefix = statskeys.LANGUAGE_PREFIX
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
         super().__init__(settings, stats)
         s = self.settings
-        self.languages = set(s.getlist("NEWSBOT_LANGUAGES", list(DEFAULT_LANGUAGES)))
-        self.script_share = s.getfloat("NEWSBOT_LANGUAGE_SCRIPT_SHARE", DEFAULT_SCRIPT_SHARE)
-        self.max_chars = s.getint("NEWSBOT_LANGDETECT_MAX_CHARS", DEFAULT_MAX_CHARS)
+        self.languages = set(conf.getlist(s, "NEWSBOT_LANGUAGES"))
+        self.script_share = conf.getfloat(s, "NEWSBOT_LANGUAGE_SCRIPT_SHARE")
+        self.max_chars = conf.getint(s, "NEWSBOT_LANGDETECT_MAX_CHARS")
 
     def process_item(self, item: Any) -> Any:
         """Set the language fields; raise ``Drop("language:<code>")`` for other languages."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from newsbot import statskeys
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.text import NFC_SAFE_CHARS, NFC_UNSAFE_PAIRS, clean_line, compare_key
 
@@ -42,7 +43,7 @@ class NormalisePipeline(CountingPipeline):
     ``newsbot/normalise/duplicate_<field>`` (an author or tag listed twice).
     """
 
-    stats_prefix = "newsbot/normalise/"
+    stats_prefix = statskeys.NORMALISE_PREFIX
 
     def process_item(self, item: Any) -> Any:
         """Normalise ``item`` in place and return it."""

@@ -8,6 +8,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.settings import BaseSettings
 
+from newsbot import statskeys
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.registry import Outlet, Registry, load_registry
 from newsbot.text import clean_line, compare_key
@@ -33,7 +34,7 @@ class RelatedOutletsPipeline(CountingPipeline):
     ``…/duplicate_title``, ``…/empty``.
     """
 
-    stats_prefix = "newsbot/related_outlets/"
+    stats_prefix = statskeys.RELATED_OUTLETS_PREFIX
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None,
                  registry: Registry | None = None):

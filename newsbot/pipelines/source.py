@@ -14,6 +14,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from newsbot import statskeys
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.state import fingerprint
 
@@ -23,7 +24,7 @@ class SourceFingerprintPipeline(CountingPipeline):
 
     Stats: ``newsbot/source/stamped``."""
 
-    stats_prefix = "newsbot/source/"
+    stats_prefix = statskeys.SOURCE_PREFIX
 
     def process_item(self, item: Any) -> Any:
         """Return the item with its source fingerprint set."""

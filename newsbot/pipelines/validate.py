@@ -8,11 +8,11 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.settings import BaseSettings
 
+from newsbot import conf, statskeys
 from newsbot.drops import Drop
 from newsbot.pipelines.base import CountingPipeline
 
 REQUIRED_FIELDS = ("url", "canonical_url", "title", "body")
-DEFAULT_MIN_BODY_CHARS = 200
 
 
 def body_chars(body: list[str]) -> int:
@@ -29,12 +29,12 @@ class ValidatePipeline(CountingPipeline):
     ``newsbot/validate/too_short``.
     """
 
-    stats_prefix = "newsbot/validate/"
+    stats_prefix = statskeys.VALIDATE_PREFIX
 
     def __init__(self, settings: BaseSettings | Mapping[str, Any] | None = None, stats: Any = None):
         super().__init__(settings, stats)
         s = self.settings
-        self.min_body_chars = s.getint("NEWSBOT_MIN_BODY_CHARS", DEFAULT_MIN_BODY_CHARS)
+        self.min_body_chars = conf.getint(s, "NEWSBOT_MIN_BODY_CHARS")
 
     def process_item(self, item: Any) -> Any:
         """Return the item, or raise ``Drop`` with the first problem found."""

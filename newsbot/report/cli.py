@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scrapy.utils.project import get_project_settings
 
+from newsbot import conf
 from newsbot.fileio import write_atomic
 from newsbot.report.data import gather
 from newsbot.report.page import render
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.state:
         settings.set("NEWSBOT_STATE_PATH", args.state, priority="cmdline")
     summaries = args.summaries or [
-        Path("feeds"), Path(settings.get("NEWSBOT_SUMMARY_DIR") or ".newsbot/summaries")
+        Path("feeds"), Path(conf.get_or_default(settings, "NEWSBOT_SUMMARY_DIR"))
     ]
     store = open_store(settings)
     try:

@@ -33,6 +33,7 @@ from scrapy import signals
 from scrapy.utils.asyncio import run_in_thread
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from newsbot import statskeys
 from newsbot.archive.convert import CaptureDrop, article_of
 from newsbot.archive.records import Entry, iter_entries
 from newsbot.archive.sources import SourceError, Sources, display_name, select_files
@@ -46,7 +47,6 @@ INCREMENTAL = "newsbot.pipelines.incremental.IncrementalPipeline"
 CAPTURE_INCREMENTAL = "newsbot.archive.pipeline.CaptureIncrementalPipeline"
 #: Drops counted and logged per file instead of one by one.
 BULK_DROPS = ("foreign_host", "out_of_range")
-DROP_PREFIX = "newsbot/drop/"
 #: How many times (10 ms apart) a finished item looks whether the scraper may close.
 RECHECKS = 100
 #: Records read in a worker thread in one go while they are only counted.
@@ -176,7 +176,7 @@ class BackfillSpider(scrapy.Spider):
             checkpoint = self.store.get_checkpoint(f"warc:{uri}") or {}
             if checkpoint.get("done"):
                 self.logger.info("Skipping %s: read by an earlier backfill", uri)
-                self.crawler.stats.inc_value("newsbot/backfill/files_skipped_done")
+                self.crawler.stats.inc_value(statskeys.BACKFILL_FILES_SKIPPED_DONE)
                 continue
             if self.max_files and started >= self.max_files:
                 break
@@ -215,7 +215,7 @@ class BackfillSpider(scrapy.Spider):
         finally:
             stream.close()
         self.progress[uri]["done"] = True
-        stats.inc_value("newsbot/backfill/files_done")
+        stats.inc_value(statskeys.BACKFILL_FILES_DONE)
         self.logger.info("Read %s: %s", display_name(uri), dict(sorted(counts.items())))
 
     def _steps(self, entries: Any) -> list[tuple[Entry, Article | CaptureDrop | None]]:
@@ -252,14 +252,14 @@ class BackfillSpider(scrapy.Spider):
                  counts: collections.Counter[str]) -> Article | None:
         stats = self.crawler.stats
         if entry.kind == "other":
-            stats.inc_value(f"newsbot/backfill/records/{entry.record_type or 'unknown'}")
+            stats.inc_value(statskeys.backfill_records(entry.record_type or "unknown"))
             return None
-        stats.inc_value("newsbot/backfill/pages")
+        stats.inc_value(statskeys.BACKFILL_PAGES)
         if entry.kind == "drop":
             reason = entry.reason or "warc_corrupt"
             counts[reason] += 1
             if reason in BULK_DROPS:
-                stats.inc_value(DROP_PREFIX + reason)
+                stats.inc_value(statskeys.drop(reason))
             else:
                 self._drop(entry.url, reason,
                            f"{display_name(uri)} @{entry.offset}: {entry.detail}".rstrip(": "))
@@ -267,7 +267,7 @@ class BackfillSpider(scrapy.Spider):
         if isinstance(result, CaptureDrop):
             counts[result.reason] += 1
             if result.reason in BULK_DROPS:
-                stats.inc_value(DROP_PREFIX + result.reason)
+                stats.inc_value(statskeys.drop(result.reason))
             else:
                 self._drop(entry.url, result.reason, result.detail)
             return None

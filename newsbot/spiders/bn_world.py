@@ -23,7 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
-from newsbot import clock
+from newsbot import clock, conf, statskeys
 from newsbot.dates import tzinfo_for
 from newsbot.discovery import (
     article_url_matches,
@@ -33,13 +33,8 @@ from newsbot.discovery import (
     next_page_links,
 )
 from newsbot.extract import ExtractionError, extract_article
-from newsbot.extract.pool import WORKER_RSS_STAT, ExtractionPool
-from newsbot.extract.profiles import (
-    PROFILE_MISS_PREFIX,
-    PROFILE_PAGES_PREFIX,
-    profile_for,
-    use_profiles,
-)
+from newsbot.extract.pool import ExtractionPool
+from newsbot.extract.profiles import profile_for, use_profiles
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.signals import page_dropped
@@ -48,10 +43,6 @@ from newsbot.urls import canonicalize_url
 # Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
 LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
 SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
-#: Stats key: seconds spent extracting articles in the crawl process.
-EXTRACT_TIME_STAT = "newsbot/time/extract"
-#: Stats key: CPU seconds the extraction worker processes spent (NEWSBOT_EXTRACT_WORKERS).
-WORKER_TIME_STAT = "newsbot/time/extract_worker"
 # A start URL that names a feed or sitemap (its last path segment), else it is a listing.
 _XML_HINT = re.compile(r"/(rss|feed|atom|sitemap)([-_.][^/]*)?/?$|\.xml$", re.I)
 
@@ -99,7 +90,7 @@ class BnWorldSpider(scrapy.Spider):
         if "{contact}" in agent:
             settings.set(
                 "USER_AGENT",
-                agent.format(contact=settings.get("NEWSBOT_CONTACT_URL")),
+                agent.format(contact=conf.get(settings, "NEWSBOT_CONTACT_URL")),
                 # At least "spider": the crawler process merges its own settings in again at
                 # equal priority, which would bring the template back.
                 priority=max(settings.getpriority("USER_AGENT") or 0, SPIDER_PRIORITY),
@@ -114,7 +105,7 @@ class BnWorldSpider(scrapy.Spider):
     def _configure(self) -> None:
         settings = self.settings
         # Profiles are read and checked now: a broken one stops the run before it starts.
-        self.profiles_dir = settings.get("NEWSBOT_PROFILES_DIR") or None
+        self.profiles_dir = conf.get(settings, "NEWSBOT_PROFILES_DIR") or None
         use_profiles(self.profiles_dir)
         self.registry = load_registry()
         if self._start_url_arg:
@@ -124,21 +115,21 @@ class BnWorldSpider(scrapy.Spider):
                 raise ValueError(f"start_urls outside every registered outlet: {unknown}")
             self.selected = sorted({o for o in found.values() if o}, key=lambda o: o.id)
         else:
-            ids = self._outlet_arg or _split_arg(settings.getlist("NEWSBOT_OUTLETS"))
+            ids = self._outlet_arg or _split_arg(conf.getlist(settings, "NEWSBOT_OUTLETS"))
             if ids:
                 self.selected = self.registry.select(ids)
             else:
                 self.selected = [o for o in self.registry if o.status == "listed"]
         self.outlet_ids = {o.id for o in self.selected}
         self.allowed_domains = sorted({h for o in self.selected for h in o.hosts})
-        self.max_listing_pages = settings.getint("NEWSBOT_MAX_LISTING_PAGES", 3)
-        self.follow_related = settings.getbool("NEWSBOT_FOLLOW_RELATED", True)
-        self.sitemap_days = settings.getint("NEWSBOT_SITEMAP_DAYS", 2)
-        self.sitemap_max_depth = settings.getint("NEWSBOT_SITEMAP_MAX_DEPTH", 2)
-        self.max_urls_per_sitemap = settings.getint("NEWSBOT_MAX_URLS_PER_SITEMAP", 2000)
-        self.max_articles_per_outlet = settings.getint("NEWSBOT_MAX_ARTICLES_PER_OUTLET", 3000)
-        self.extract_workers = max(0, settings.getint("NEWSBOT_EXTRACT_WORKERS", 0))
-        self.frontier_batch = max(1, settings.getint("NEWSBOT_FRONTIER_BATCH", 256))
+        self.max_listing_pages = conf.getint(settings, "NEWSBOT_MAX_LISTING_PAGES")
+        self.follow_related = conf.getbool(settings, "NEWSBOT_FOLLOW_RELATED")
+        self.sitemap_days = conf.getint(settings, "NEWSBOT_SITEMAP_DAYS")
+        self.sitemap_max_depth = conf.getint(settings, "NEWSBOT_SITEMAP_MAX_DEPTH")
+        self.max_urls_per_sitemap = conf.getint(settings, "NEWSBOT_MAX_URLS_PER_SITEMAP")
+        self.max_articles_per_outlet = conf.getint(settings, "NEWSBOT_MAX_ARTICLES_PER_OUTLET")
+        self.extract_workers = max(0, conf.getint(settings, "NEWSBOT_EXTRACT_WORKERS"))
+        self.frontier_batch = max(1, conf.getint(settings, "NEWSBOT_FRONTIER_BATCH"))
         self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         self.pool: ExtractionPool | None = None
         self.crawler.signals.connect(self._close_pool, signal=signals.spider_closed)
@@ -157,8 +148,8 @@ class BnWorldSpider(scrapy.Spider):
     def _close_pool(self) -> None:
         if self.pool is not None:
             stats = self.crawler.stats
-            stats.set_value(WORKER_TIME_STAT, round(self.pool.cpu_seconds, 3))
-            stats.set_value(WORKER_RSS_STAT, round(self.pool.peak_rss_mb(), 1))
+            stats.set_value(statskeys.EXTRACT_WORKER_TIME, round(self.pool.cpu_seconds, 3))
+            stats.set_value(statskeys.EXTRACT_WORKERS_PEAK_RSS, round(self.pool.peak_rss_mb(), 1))
             self.pool.close()
             self.pool = None
 
@@ -210,7 +201,7 @@ class BnWorldSpider(scrapy.Spider):
 
     def _cap(self, what: str, where: str, limit: int, count: int = 1) -> None:
         """Count URLs left out by a run bound; warn once per bound and place."""
-        self.crawler.stats.inc_value(f"newsbot/capped/{what}", count)
+        self.crawler.stats.inc_value(statskeys.capped(what), count)
         if (what, where) not in self._capped:
             self._capped.add((what, where))
             self.logger.warning("Run bound reached (%s = %d) at %s; the rest is left out",
@@ -250,7 +241,7 @@ class BnWorldSpider(scrapy.Spider):
 
     def parse_feed(self, response: TextResponse) -> Iterator[Request]:
         """RSS, Atom, sitemap index or (news) sitemap: request the articles it lists."""
-        self.crawler.stats.inc_value("newsbot/pages/feed")
+        self.crawler.stats.inc_value(statskeys.PAGES_FEED)
         entries, child_sitemaps = feed_entry_urls(response)
         if entries is None:
             self.drop(response, "bad_feed")
@@ -301,13 +292,13 @@ class BnWorldSpider(scrapy.Spider):
         if outlet is None:
             self.drop(response, "offsite")
             return
-        self.crawler.stats.inc_value("newsbot/pages/listing")
+        self.crawler.stats.inc_value(statskeys.PAGES_LISTING)
         misses: list[str] = []
         # Both helpers keep only links of this (selected) outlet.
         links = listing_article_links(response, outlet.id, misses=misses)
         yield from self._articles(links, hops=0)
         for name in misses:
-            self.crawler.stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
+            self.crawler.stats.inc_value(statskeys.profile_miss(outlet.id, name))
         page = response.meta.get("newsbot_page", 1)
         if page < self.max_listing_pages:
             for url in next_page_links(response, outlet.id)[:1]:
@@ -327,7 +318,7 @@ class BnWorldSpider(scrapy.Spider):
             self.drop(response, exc.reason, str(exc))
             return
         finally:
-            self.crawler.stats.inc_value(EXTRACT_TIME_STAT, time.perf_counter() - started)
+            self.crawler.stats.inc_value(statskeys.EXTRACT_TIME, time.perf_counter() - started)
             self._count_profile(response.url, misses)
         yield from self._emit(response, article)
 
@@ -396,9 +387,9 @@ class BnWorldSpider(scrapy.Spider):
         if outlet is None or profile_for(outlet.id) is None:
             return
         stats = self.crawler.stats
-        stats.inc_value(f"{PROFILE_PAGES_PREFIX}{outlet.id}")
+        stats.inc_value(statskeys.profile_pages(outlet.id))
         for name in dict.fromkeys(misses):
-            stats.inc_value(f"{PROFILE_MISS_PREFIX}{outlet.id}/{name}")
+            stats.inc_value(statskeys.profile_miss(outlet.id, name))
 
     def on_error(self, failure: Failure) -> None:
         """A request that ended without a response for the spider: count it under its reason."""
@@ -418,7 +409,7 @@ class BnWorldSpider(scrapy.Spider):
         name = type(failure.value).__name__
         if name == "IgnoreRequest":
             # Not fetched (robots.txt, refetch window, offsite): counted, not a dropped page.
-            self.crawler.stats.inc_value("newsbot/skipped/ignored")
+            self.crawler.stats.inc_value(statskeys.SKIPPED_IGNORED)
             self.logger.debug("Skipped %s: %s", request.url, failure.value)
             return
         self.drop_url(request.url, f"fetch_error:{name}", str(failure.value))
