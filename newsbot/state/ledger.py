@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from newsbot import clock
@@ -147,7 +147,7 @@ class PostgresLedger:
     _run: Callable[..., Any]
     spool_id: str
     owner: str
-    lease: Any
+    lease: timedelta
 
     def _hold_claims(self, c: Any, records: Sequence[FeedRecord], now: datetime) -> None:
         """Claims of these versions hold for good (they are spooled or delivered)."""
