@@ -44,7 +44,7 @@ def demo_env(base_url: str) -> dict[str, str]:
         k: v for k, v in os.environ.items()
         if not k.startswith(_FOREIGN_ENV) or k in _KEPT_ENV
     }
-    env.update(NEWSBOT_SAMPLE_WEB=base_url, SCRAPY_SETTINGS_MODULE="newsbot.settings")
+    env.update(NEWSBOT_SAMPLE_WEB=base_url, SCRAPY_SETTINGS_MODULE="newsbot.sampleweb.settings")
     return env
 
 

@@ -41,7 +41,7 @@ def worker_command(base_url: str, outlets: list[str], redis_url: str, state_url:
     env = dict(
         os.environ,
         NEWSBOT_SAMPLE_WEB=base_url,
-        SCRAPY_SETTINGS_MODULE="newsbot.settings",
+        SCRAPY_SETTINGS_MODULE="newsbot.sampleweb.settings",
         PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
         NEWSBOT_REDIS_URL=redis_url,
         NEWSBOT_STATE_URL=state_url,

@@ -110,17 +110,4 @@ EXTENSIONS = {
     "newsbot.extensions.summary.SummaryExtension": 510,
 }
 
-# -- the bundled sample web (demo and tests only) ----------------------------------------------
-# With NEWSBOT_SAMPLE_WEB=http://127.0.0.1:PORT in the environment, every request goes to the
-# local sample-web server under its original URL and Host, so the crawl runs offline unchanged.
-NEWSBOT_SAMPLE_WEB = os.environ.get("NEWSBOT_SAMPLE_WEB", default_settings.NEWSBOT_SAMPLE_WEB)
-if NEWSBOT_SAMPLE_WEB:
-    DOWNLOAD_HANDLERS = {
-        "http": "newsbot.sampleweb.handler.SampleWebDownloadHandler",
-        "https": "newsbot.sampleweb.handler.SampleWebDownloadHandler",
-    }
-    # The sample web is on this machine: no need to space requests out.
-    DOWNLOAD_DELAY = 0.0
-    AUTOTHROTTLE_START_DELAY = 0.0
-
 LOG_LEVEL = "INFO"

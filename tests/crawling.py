@@ -77,7 +77,7 @@ def crawl_env(base_url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         NEWSBOT_SAMPLE_WEB=base_url,
-        SCRAPY_SETTINGS_MODULE="newsbot.settings",
+        SCRAPY_SETTINGS_MODULE="newsbot.sampleweb.settings",
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
     )
     env.update(extra)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.sampleweb.server import SampleWebServer, serve
-from newsbot.state_postgres import PostgresStateStore
+from newsbot.state.postgres import PostgresStateStore
 from tests.cluster import Cluster
 from tests.crawling import bengali_article_urls
 from tests.s3server import (  # noqa: F401  (fixture)

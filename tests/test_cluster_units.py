@@ -1,5 +1,5 @@
 """Scale-out parts one by one, against a real Redis (and moto's S3 server): the private
-scrapy-redis and Scrapy hooks newsbot relies on (fails loudly on an upgrade), requests as JSON,
+scrapy-redis hooks newsbot relies on (fails loudly on an upgrade), requests as JSON,
 secret-free service names, run names, the add-on, the shared limiter, the seed command,
 conditional S3 uploads and the canary of a shared run."""
 
@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import scrapy_redis
 from scrapy import Request
-from scrapy.core.engine import ExecutionEngine, _Slot
 from scrapy.http import TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.request import request_from_dict
@@ -53,12 +52,6 @@ def test_scrapy_redis_is_the_version_the_adapter_was_written_for() -> None:
     source = inspect.getsource(Scheduler.open)
     assert "self.queue =" in source and "self.df" in source
     assert "self.server" in inspect.getsource(RFPDupeFilter.__init__)
-
-
-def test_scrapy_engine_slot_still_has_nextcall() -> None:
-    # newsbot.cluster.redisadapter.wake_engine uses engine._slot.nextcall.schedule()
-    assert "self._slot" in inspect.getsource(ExecutionEngine)
-    assert "self.nextcall" in inspect.getsource(_Slot.__init__)
 
 
 # -- small parts --------------------------------------------------------------------------------

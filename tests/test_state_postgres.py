@@ -16,7 +16,8 @@ from newsbot.boilerplate import TemplateStore, line_key
 from newsbot.cluster.templates import SharedTemplates
 from newsbot.services import ServiceUnavailable
 from newsbot.state import FeedRecord, OutletRun, RunRecord, SQLiteStateStore, Version, open_store
-from newsbot.state_postgres import MIGRATIONS, PostgresStateStore
+from newsbot.state.migrations import POSTGRES_MIGRATIONS
+from newsbot.state.postgres import PostgresStateStore
 from tests.s3server import free_port
 from tests.services import PostgresServer, new_schema, postgres  # noqa: F401  (fixture)
 
@@ -72,7 +73,7 @@ def test_round_trip_like_sqlite(postgres: PostgresServer) -> None:  # noqa: F811
     reopened.mark_delivered("e2", [FeedRecord(URL, "f3", 2)], target="b", when=later)
     reopened.mark_delivered("e3", [FeedRecord(URL, "f2", 1)], target="c", when=later)
     assert reopened.lookup(URL).delivered == Version("f3", 2)
-    assert reopened.schema_version() == len(MIGRATIONS)
+    assert reopened.schema_version() == len(POSTGRES_MIGRATIONS)
     reopened.close()
 
 
@@ -203,7 +204,7 @@ def test_workers_starting_together_migrate_once(postgres: PostgresServer) -> Non
     for t in threads:
         t.join()
     assert errors == []
-    assert opened[0].schema_version() == len(MIGRATIONS)
+    assert opened[0].schema_version() == len(POSTGRES_MIGRATIONS)
     for s in opened:
         s.close()
 

@@ -8,5 +8,5 @@ pushed once per run; ``python -m newsbot seed``), ``extension`` (idle close, hea
 claims released at close), ``limiter`` (per-domain rate and concurrency shared by all workers),
 ``redisadapter`` (the one place that touches scrapy-redis internals), ``canary`` (the outlet
 canary of a shared run), ``templates`` (learned template lines shared in the state store).
-The state store in PostgreSQL is :mod:`newsbot.state_postgres`.
+The state store in PostgreSQL is :mod:`newsbot.state.postgres`.
 """

@@ -29,14 +29,10 @@ from twisted.internet import task, threads
 
 from newsbot import conf, statskeys
 from newsbot.cluster.config import ClusterConfig
-from newsbot.cluster.redisadapter import (
-    REDIS_ERRORS,
-    check_redis,
-    redis_client,
-    wake_engine,
-)
+from newsbot.cluster.redisadapter import REDIS_ERRORS, check_redis, redis_client
 from newsbot.cluster.seed import claim_seed
 from newsbot.delivery.context import DeliveryContext
+from newsbot.scrapyadapter import wake_engine
 from newsbot.state import store_for_crawler
 
 logger = logging.getLogger(__name__)

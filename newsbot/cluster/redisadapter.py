@@ -1,8 +1,8 @@
-"""The one module that relies on scrapy-redis (and Scrapy) beyond their documented interfaces:
-the scheduler and duplicate filter a worker runs (``SCHEDULER``, ``DUPEFILTER_CLASS``), built on
-scrapy-redis 0.9.1's ``Scheduler`` and ``RFPDupeFilter`` and their attributes ``server``,
-``queue`` and ``df``; and :func:`wake_engine`, which uses Scrapy's private engine slot.
-``tests/test_cluster_units.py`` checks those assumptions and fails loudly on another version.
+"""The one module that relies on scrapy-redis beyond its documented interfaces: the scheduler
+and duplicate filter a worker runs (``SCHEDULER``, ``DUPEFILTER_CLASS``), built on scrapy-redis
+0.9.1's ``Scheduler`` and ``RFPDupeFilter`` and their attributes ``server``, ``queue`` and ``df``.
+``tests/test_cluster_units.py`` checks those assumptions and fails loudly on another version
+(Scrapy's own private hooks are in :mod:`newsbot.scrapyadapter`).
 
 What newsbot adds to them:
 
@@ -205,16 +205,3 @@ def installed_version() -> str:
     """The installed scrapy-redis version."""
     return str(getattr(scrapy_redis, "__version__", "unknown"))
 
-
-def wake_engine(crawler: Crawler) -> bool:
-    """Make an idle engine ask the scheduler for requests now.
-
-    Scrapy polls an empty scheduler only every 5 s (the engine slot's heartbeat); a worker
-    whose queue is shared learns of new requests from other workers' pushes, so it asks sooner.
-    Uses Scrapy's private ``engine._slot.nextcall`` (checked by the upgrade test)."""
-    slot = getattr(getattr(crawler, "engine", None), "_slot", None)
-    nextcall = getattr(slot, "nextcall", None)
-    if nextcall is None:
-        return False
-    nextcall.schedule()
-    return True

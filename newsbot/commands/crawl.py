@@ -114,5 +114,8 @@ class Command(ScrapyCrawlCommand):
             summary = ext.write_unfinished()
         if summary is not None:
             return int(summary["exit_code"])
-        stats = crawler.stats.get_stats() if getattr(crawler, "_stats", None) else {}
+        try:
+            stats = crawler.stats.get_stats()
+        except RuntimeError:  # the crawl never started: no stats collector yet
+            stats = {}
         return exit_code_from_stats(stats, stats.get("finish_reason"))

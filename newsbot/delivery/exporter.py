@@ -1,5 +1,7 @@
 """The feed exporter newsbot runs instead of Scrapy's (``EXTENSIONS``: Scrapy's ``FeedExporter``
-set to None, this one enabled).
+set to None, this one enabled). It is built on Scrapy's exporter through
+:class:`newsbot.scrapyadapter.FeedExporterAdapter`, the one place that touches its private hooks;
+feeds are written through newsbot's feed storages (``FEED_STORAGES``, :mod:`.storage`).
 
 Differences from Scrapy's:
 
@@ -23,7 +25,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.extensions.feedexport import FeedExporter, FeedSlot
+from scrapy.extensions.feedexport import FeedSlot
 from scrapy.utils.asyncio import is_asyncio_available, run_in_thread
 from scrapy.utils.defer import deferred_from_coro, ensure_awaitable, maybe_deferred_to_future
 from twisted.internet.defer import DeferredList
@@ -33,6 +35,7 @@ from newsbot.delivery.errors import DeliveryError, FeedConfigError
 from newsbot.delivery.storage import SpoolFeedStorage
 from newsbot.delivery.targets import check_no_credentials_in_settings
 from newsbot.delivery.uri import has_batch_placeholder
+from newsbot.scrapyadapter import FeedExporterAdapter
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ def check_feeds(feeds: dict[str, dict[str, Any]]) -> None:
         )
 
 
-class DeliveryFeedExporter(FeedExporter):
+class DeliveryFeedExporter(FeedExporterAdapter):
     """Scrapy's feed exporter with spool-first, seal-then-deliver semantics."""
 
     @classmethod
@@ -79,9 +82,9 @@ class DeliveryFeedExporter(FeedExporter):
         self.context = DeliveryContext.for_crawler(crawler)
         self.context.exporter_active = True
 
-    def _settings_are_valid(self) -> bool:
+    def validate_feeds(self) -> None:
+        """Refuse feed settings that would lose data (:func:`check_feeds`)."""
         check_feeds(self.feeds)
-        return True
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -136,11 +139,10 @@ class DeliveryFeedExporter(FeedExporter):
 
     # -- closing ---------------------------------------------------------------------------------
 
-    def _schedule_slot_close(self, slot: FeedSlot, spider: Spider) -> Any:
-        # Called by Scrapy's item_scraped at a batch boundary: collect the slot, seal it with
-        # the other feeds' slots closed by the same item, then deliver (see item_scraped).
+    def batch_full(self, slot: FeedSlot, spider: Spider) -> None:
+        """Collect the full slot; it is sealed with the other feeds' slots closed by the same
+        item, then delivered (see :meth:`item_scraped`)."""
         self._closing.append(slot)
-        return None
 
     async def close_spider(self, spider: Spider) -> None:
         try:
@@ -168,7 +170,7 @@ class DeliveryFeedExporter(FeedExporter):
                 slot.finish_exporting()
             else:
                 continue
-            ready.append((slot, self._get_file(slot)))
+            ready.append((slot, self.file_of(slot)))
         # a feed the spool could not take in full is not sealed: the next run discards it
         spooled = [
             (s.storage, f)

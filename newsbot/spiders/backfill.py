@@ -40,6 +40,7 @@ from newsbot.archive.sources import SourceError, Sources, display_name, select_f
 from newsbot.delivery.context import DeliveryContext
 from newsbot.items import Article
 from newsbot.registry import load_registry
+from newsbot.scrapyadapter import finish_scraper_closing
 from newsbot.signals import page_dropped
 from newsbot.state import StateStore, parse_time, store_for_crawler
 
@@ -126,17 +127,15 @@ class BackfillSpider(scrapy.Spider):
     def _item_done(self, *args: Any, **kwargs: Any) -> None:
         """Scrapy 2.19 does not look again whether the scraper may close when an item yielded
         by start() is finished after a graceful shutdown began (SIGTERM): the run would hang
-        (scrapy/scrapy#7029). Look again, for a moment, once the item's processing has ended."""
+        (scrapy/scrapy#7029). Look again, for a moment, once the item's processing has ended
+        (through :func:`newsbot.scrapyadapter.finish_scraper_closing`)."""
         from twisted.internet import reactor
 
         def recheck(tries: int) -> None:
-            engine = self.crawler.engine
-            slot = engine.scraper.slot if engine is not None else None
-            if slot is None or (slot.closing is not None and slot.closing.called):
+            state = finish_scraper_closing(self.crawler)
+            if state == "done":
                 return
-            if slot.closing is not None and slot.is_idle():
-                engine.scraper._check_if_closing()
-            elif tries > 0 and (slot.closing is not None or tries > RECHECKS - 3):
+            if tries > 0 and (state == "closing" or tries > RECHECKS - 3):
                 # while running, only the next few ticks matter (a shutdown just beginning)
                 reactor.callLater(0.01, recheck, tries - 1)  # type: ignore[attr-defined]
 
