@@ -79,7 +79,7 @@ NEWSBOT_LANGUAGE_SCRIPT_SHARE = 0.6
 # How much text langdetect reads (it costs about 8 ms per 3,000 characters).
 NEWSBOT_LANGDETECT_MAX_CHARS = 1000
 NEWSBOT_MIN_BODY_CHARS = 200
-# Boilerplate phrase file (empty: the bundled newsbot/data/boilerplate_bn.tsv).
+# Boilerplate phrase file (empty: the bundled newsbot/vocabulary/boilerplate_bn.tsv).
 NEWSBOT_BOILERPLATE_PATH = ""
 NEWSBOT_PROFILES_DIR = ""  # a folder of profile files replacing the bundled ones per outlet
 # Declared canonical URLs a run remembers, to notice one that distinct articles share.

@@ -3,35 +3,31 @@ text (bylines, captions, the title, related-link lines, date lines, headings, li
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 import lxml.html
 from parsel import Selector
 
-from newsbot.dates import parse_date
 from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.profiles import ProfileVersion
 from newsbot.extract.related import element_text, remove_elements
 from newsbot.extract.selectors import select
-from newsbot.extract.vocab import (
+from newsbot.text import clean_line, compare_key
+from newsbot.vocabulary.labels import (
     is_desk,
     is_navigation_heading,
     is_related_heading,
     strip_related_prefix,
 )
-from newsbot.text import clean_line, compare_key
+from newsbot.vocabulary.lines import is_date_line
 
-#: Paragraphs this short that hold a date are date lines, not body text.
-MAX_DATE_LINE_CHARS = 80
 #: A desk byline standing alone in the body is at most this long.
 MAX_DESK_LINE_CHARS = 40
 #: An "আরও পড়ুন: …" line longer than this is body text, not a related link.
 MAX_RELATED_LINE_CHARS = 160
 #: A body paragraph made of link texts to this share is navigation.
 MAX_LINK_SHARE = 0.7
-_DIGIT_RE = re.compile(r"\d")  # any decimal digit, Bengali ones included
 
 
 def profile_body(sel: Selector, version: ProfileVersion) -> list[str]:
@@ -82,7 +78,7 @@ def filter_body(paragraphs: list[str], drop_keys: set[str], title: str = "") -> 
             continue
         if _is_desk_line(line):
             continue
-        if _is_date_line(line):
+        if is_date_line(line):
             continue
         out.append(line)
     return out
@@ -109,28 +105,6 @@ def _is_related_line(line: str, drop_keys: set[str]) -> bool:
         match and is_related_heading(match.group(1))
         and len(match.group(2)) <= MAX_RELATED_LINE_CHARS
     )
-
-
-def _is_date_line(line: str) -> bool:
-    """A short line that is only a date (with an optional "প্রকাশ:"/"আপডেট:" label)."""
-    if len(line) > MAX_DATE_LINE_CHARS or "।" in line or not _DIGIT_RE.search(line):
-        return False  # a date line has a number in it
-    rest = _date_words_re().sub(" ", line.casefold())
-    rest = re.sub(r"[\s\d০-৯:ঃ,./|\-–—()]+", "", rest)
-    if len(rest) > 3:
-        return False
-    return parse_date(line) is not None
-
-
-@functools.cache
-def _date_words_re() -> re.Pattern[str]:
-    """Words a date line is made of: labels, month and weekday names, times of day, AM/PM."""
-    from newsbot import dates
-
-    words = [*dates.LABELS, *dates.MONTHS, *dates.WEEKDAYS, *dates.PERIODS, *dates.AMPM,
-             *dates.DAY_SUFFIXES, "শেষ আপডেট", "ঢাকা"]
-    words = sorted({clean_line(w).casefold() for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
 
 
 def split_body(text: str) -> list[str]:

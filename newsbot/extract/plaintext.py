@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsbot.boilerplate import (
+from newsbot.items import Article, related_link
+from newsbot.registry import load_registry
+from newsbot.text import clean_line, compare_key, tokens
+from newsbot.urls import canonicalize_url
+from newsbot.vocabulary.lines import (
     MARKER,
     load_phrasebook,
     looks_like_prose,
     marker_ends_body,
     sentence_end,
 )
-from newsbot.items import Article, related_link
-from newsbot.registry import load_registry
-from newsbot.text import clean_line, compare_key, tokens
-from newsbot.urls import canonicalize_url
 
 BULLETS = ("•", "●", "▪", "◦", "·", "-", "*", "–")
 # A headline that is repeated to make a related link is not longer than this.

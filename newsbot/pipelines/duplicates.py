@@ -8,9 +8,9 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.settings import BaseSettings
 
-from newsbot.boilerplate import word_count
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.text import compare_key, line_key, split_sentences
+from newsbot.vocabulary.lines import word_count
 
 # A sentence this short ("না।", "হ্যাঁ।") may be repeated on purpose; it is left alone.
 MIN_SENTENCE_WORDS = 3

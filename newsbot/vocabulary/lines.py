@@ -1,42 +1,43 @@
-"""Boilerplate knowledge: the phrase rules of ``newsbot/data/boilerplate_bn.tsv`` and the per-outlet
-template-line learner.
+"""The line classifier: what a line of a page body is, for extraction and cleaning alike.
 
-``PhraseBook`` says what a body line is when a rule of the data file describes it (a read-more
-prompt, a caption, a section marker …). ``TemplateStore`` learns, per outlet, the lines that recur
-on many of its pages (an app promo under every article) and persists them between runs, so the
-first articles of the next run are cleaned as well as the last ones of this run.
+``PhraseBook`` says what a body line is when a phrase rule of ``boilerplate_bn.tsv`` describes it
+(a read-more prompt, a caption, a section marker …); :func:`marker_ends_body` whether a section
+marker ends the article; :func:`looks_like_prose` whether a line reads as article text. The
+plain-text reader (:mod:`newsbot.extract.plaintext`) and the boilerplate pipeline use the same
+book. Every comparison is made on :func:`newsbot.text.compare_key` / :func:`newsbot.text.fold`.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import logging
-import os
 import re
 import unicodedata
-from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from newsbot.fileio import write_atomic
+from newsbot import dates
+from newsbot.dates import parse_date
 from newsbot.text import (
     SENTENCE_END,
+    clean_line,
     compare_key,
     fold,
+    keys_of,
     line_key,
     nfc,
     split_sentences,
     tokens,
 )
+from newsbot.vocabulary import (
+    GENERIC_PHRASES_FILE,
+    PHRASES_FILE,
+    label_list,
+    load_toml,
+    read_text,
+)
 
-logger = logging.getLogger(__name__)
-
-PHRASES_FILE = "boilerplate_bn.tsv"
 MATCH_MODES = ("line", "prefix", "tail", "contains", "regex", "all")
 # Kinds with an effect beyond removing the one line (see the data file's header).
 MARKER = "marker"
@@ -48,6 +49,8 @@ LINE_KINDS = frozenset({"prompt", "share", "comment", "promo", "caption", "attri
                         "ad", "byline", "dateline", "footer"})
 KINDS = HEADING_KINDS | LINE_KINDS | {DESK}
 OUTLET_PLACEHOLDER = "{outlet}"
+# A phrase "@table.list" stands for every label of that list of labels.toml (match=line).
+LIST_REFERENCE = "@"
 _QUOTES = "'\"‘’“”«»"
 # "প্রকাশ : …", "ছবিঃ …": a colon with space on either side (or the visarga typed as one) is
 # written ": "; a colon inside a word or a time ("০৯:১৫") stays as it is.
@@ -80,7 +83,7 @@ def looks_like_prose(line: str, min_words: int = 8) -> bool:
 
 # A short line with a digit after a heading is a time stamp (live-update entries), not content.
 _STAMP_MAX_WORDS = 4
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT = re.compile(r"\d")  # any decimal digit, Bengali ones included
 
 
 def marker_ends_body(following: Iterable[str], link_titles: Iterable[str] = ()) -> bool:
@@ -94,7 +97,7 @@ def marker_ends_body(following: Iterable[str], link_titles: Iterable[str] = ()) 
         text = line.strip()
         if not text:
             continue
-        if word_count(text) <= _STAMP_MAX_WORDS and _DIGIT_RE.search(text):
+        if word_count(text) <= _STAMP_MAX_WORDS and _DIGIT.search(text):
             continue
         return not looks_like_prose(text) or line_key(text) in titles
     return True
@@ -167,8 +170,14 @@ def parse_rules(text: str) -> list[Rule]:
             continue
         row = dict(zip(header, cells, strict=False))
         try:
-            rules.append(_prepare(row["phrase"], row["kind"], row["match"],
-                                  int(row.get("max_words") or 0), row.get("gloss", "")))
+            phrases = [row["phrase"]]
+            if phrases[0].startswith(LIST_REFERENCE):
+                if row["match"] != "line":
+                    raise ValueError(f"a list ({phrases[0]}) needs match=line")
+                phrases = label_list(phrases[0][len(LIST_REFERENCE):])
+            rules.extend(_prepare(phrase, row["kind"], row["match"],
+                                  int(row.get("max_words") or 0), row.get("gloss", ""))
+                         for phrase in phrases)
         except (KeyError, ValueError, re.error) as exc:
             raise ValueError(f"{PHRASES_FILE} line {number}: {exc}") from exc
     return rules
@@ -280,170 +289,185 @@ def load_phrasebook_file(path: Path) -> PhraseBook:
 @functools.cache
 def load_phrasebook() -> PhraseBook:
     """The bundled phrase book (loaded once)."""
-    text = resources.files("newsbot.data").joinpath(PHRASES_FILE).read_text("utf-8")
-    return PhraseBook(parse_rules(text))
-
-
-# ---------------------------------------------------------------- learned template lines
-
-STATE_FORMAT = "newsbot-templates/1"
-
-
-@dataclass
-class _OutletLines:
-    """What the learner knows about one outlet."""
-
-    pages: float = 0.0
-    # compare_key -> [pages seen on (decayed), the line as printed ("" until seen twice)]
-    lines: dict[str, list[Any]] = field(default_factory=dict)
-    urls: deque[str] = field(default_factory=deque)
-    url_set: set[str] = field(default_factory=set)
-
-
-def _url_hash(url: str) -> str:
-    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
-
-
-class TemplateStore:
-    """Lines that recur on an outlet's pages, counted once per distinct article URL.
-
-    A line is a template line of an outlet once the outlet has ``min_pages`` pages counted, the
-    line was seen on at least ``min_pages`` of them, and on at least ``min_share`` of all of them.
-    Only lines of at most ``max_words`` words are counted (real paragraphs are long), each line at
-    most once per page (by ``compare_key``), and each URL only once. When an outlet reaches
-    ``window`` pages, its counts are halved, so old layouts fade out and one-off lines are
-    forgotten; at most ``max_lines`` lines are remembered per outlet.
-    """
-
-    def __init__(self, min_share: float = 0.5, min_pages: int = 3, max_words: int = 30,
-                 window: int = 400, max_lines: int = 2000):
-        self.min_share = min_share
-        self.min_pages = max(1, min_pages)
-        self.max_words = max_words
-        self.window = max(2 * self.min_pages, window)
-        self.max_lines = max_lines
-        self.outlets: dict[str, _OutletLines] = {}
-        self.changed = 0  # pages observed since the last save
-
-    # -- learning ------------------------------------------------------------------------------
-
-    def observe(self, outlet: str, url: str, lines: Iterable[str]) -> bool:
-        """Count the lines of one page; False (nothing counted) when the URL was seen before."""
-        state = self.outlets.setdefault(outlet, _OutletLines())
-        digest = _url_hash(url)
-        if digest in state.url_set:
-            return False
-        state.url_set.add(digest)
-        state.urls.append(digest)
-        while len(state.urls) > 2 * self.window:
-            state.url_set.discard(state.urls.popleft())
-        seen: set[str] = set()
-        for line in lines:
-            key = line_key(line)
-            if not key or key in seen or word_count(line) > self.max_words:
-                continue
-            seen.add(key)
-            entry = state.lines.get(key)
-            if entry is None:
-                state.lines[key] = [1.0, ""]  # most lines are seen once: keep no text for them
-            else:
-                entry[0] += 1.0
-                entry[1] = entry[1] or line
-        state.pages += 1.0
-        if state.pages >= self.window:
-            self._decay(state)
-        if len(state.lines) > self.max_lines:
-            self._prune(state)
-        self.changed += 1
-        return True
-
-    def _decay(self, state: _OutletLines) -> None:
-        state.pages /= 2.0
-        state.lines = {k: [n / 2.0, s] for k, (n, s) in state.lines.items() if n / 2.0 >= 1.0}
-
-    def _prune(self, state: _OutletLines) -> None:
-        keep = sorted(state.lines.items(), key=lambda kv: kv[1][0], reverse=True)
-        state.lines = dict(keep[: int(self.max_lines * 0.8)])
-
-    # -- asking --------------------------------------------------------------------------------
-
-    def is_template(self, outlet: str, key: str) -> bool:
-        """True when the line with comparison key ``key`` is a template line of ``outlet``."""
-        state = self.outlets.get(outlet)
-        if state is None or state.pages < self.min_pages:
-            return False
-        entry = state.lines.get(key)
-        if entry is None:
-            return False
-        count = entry[0]
-        return count >= self.min_pages and count / state.pages >= self.min_share
-
-    def templates(self, outlet: str) -> list[str]:
-        """The template lines of ``outlet`` as printed (for inspection and tests)."""
-        state = self.outlets.get(outlet)
-        if state is None:
-            return []
-        return [sample for key, (_n, sample) in state.lines.items()
-                if self.is_template(outlet, key)]
-
-    def template_count(self) -> int:
-        """How many template lines all outlets have together."""
-        return sum(len(self.templates(outlet)) for outlet in self.outlets)
-
-    # -- persistence ---------------------------------------------------------------------------
-
-    def to_json(self) -> dict[str, Any]:
-        """The state as a JSON-ready dict."""
-        return {
-            "format": STATE_FORMAT,
-            "settings": {"min_share": self.min_share, "min_pages": self.min_pages,
-                         "max_words": self.max_words, "window": self.window},
-            "outlets": {
-                outlet: {"pages": state.pages, "urls": list(state.urls),
-                         "lines": {k: v for k, v in state.lines.items()}}
-                for outlet, state in sorted(self.outlets.items())
-            },
-        }
-
-    def load_json(self, data: Mapping[str, Any]) -> None:
-        """Replace the state with one from ``to_json`` (a file of another format is ignored)."""
-        if data.get("format") != STATE_FORMAT:
-            return
-        self.outlets = {}
-        for outlet, raw in (data.get("outlets") or {}).items():
-            urls = deque(str(u) for u in raw.get("urls") or [])
-            lines = {str(k): [float(v[0]), str(v[1])] for k, v in (raw.get("lines") or {}).items()
-                     if isinstance(v, list) and len(v) == 2}
-            self.outlets[outlet] = _OutletLines(float(raw.get("pages") or 0.0), lines, urls,
-                                                set(urls))
-
-    def load(self, path: str | os.PathLike[str]) -> bool:
-        """Read the state from ``path``; False when there is no (readable) file."""
-        try:
-            data = json.loads(Path(path).read_text("utf-8"))
-        except (OSError, ValueError):
-            return False
-        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
-            return False
-        try:
-            self.load_json(data)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            # A damaged file must not stop the crawl: start learning afresh.
-            logger.warning("Ignoring learned templates in %s: %s", path, exc)
-            self.outlets = {}
-            return False
-        return True
-
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state to ``path`` atomically (a temporary file renamed over it)."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
-        write_atomic(target, data.encode("utf-8"))
-        self.changed = 0
+    return PhraseBook(parse_rules(read_text(PHRASES_FILE)))
 
 
 def sentence_end(text: str) -> bool:
     """True when ``text`` ends with sentence punctuation (closing quotes allowed after it)."""
     stripped = text.rstrip().rstrip(_CLOSERS)
     return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+# ---------------------------------------------------------------------------------------------
+# Date lines: one detector for the generic and the profile body and the plain-text reader.
+
+#: Lines longer than this are never date lines.
+MAX_DATE_LINE_CHARS = 80
+#: A date line made of date words and numbers has at most this many words.
+MAX_DATE_LINE_WORDS = 10
+_DATE_TOKEN = re.compile(r"^\d{1,4}(?:[./:\-–]\d{1,4}){0,2}(?:\.|h|am|pm|uhr)?$", re.I)
+_DATE_FILLER = re.compile(r"[\s\d০-৯:ঃ,./|\-–—()]+")
+
+
+def is_date_line(line: str) -> bool:
+    """Whether ``line`` is a date or time line and nothing else: at most
+    :data:`MAX_DATE_LINE_CHARS` characters with a digit, and either only numbers and date words
+    of ``generic_phrases.toml`` in many languages ("12.03.2024 10:15 Uhr", "Updated 5 May
+    2024"), or a date the date parser reads, with labels, month and weekday names and times of
+    day around it ("প্রকাশ: ১২ জানুয়ারি ২০২৫, ১০:৩০", "ঢাকা, সোমবার …")."""
+    if len(line) > MAX_DATE_LINE_CHARS or not _DIGIT.search(line):
+        return False
+    words = line.split()
+    if len(words) <= MAX_DATE_LINE_WORDS and all(
+        not w or w in _DATE_WORDS or _DATE_TOKEN.match(w)
+        for w in (fold(w.strip(".,:;()[]|•·")) for w in words)
+    ):
+        return True
+    if "।" in line:
+        return False
+    rest = _DATE_FILLER.sub("", _bengali_date_words_re().sub(" ", line.casefold()))
+    return len(rest) <= 3 and parse_date(line) is not None
+
+
+@functools.cache
+def _bengali_date_words_re() -> re.Pattern[str]:
+    """Words a Bengali date line is made of: the date parser's labels, month and weekday names,
+    times of day, AM/PM."""
+    words = [*dates.LABELS, *dates.MONTHS, *dates.WEEKDAYS, *dates.PERIODS, *dates.AMPM,
+             *dates.DAY_SUFFIXES, "শেষ আপডেট", "ঢাকা"]
+    words = sorted({clean_line(w).casefold() for w in words if w.strip()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+# ---------------------------------------------------------------------------------------------
+# Page furniture in many languages (the generic body extractor): short lines that are labels,
+# prompts, credits, promos, bylines, dates. The words and phrases are data
+# (``generic_phrases.toml``, literal text, compared in ``fold`` form); the regex structure around
+# them (anchors, delimiters, numbers) is here.
+
+_I = re.IGNORECASE
+
+
+@functools.cache
+def _phrases() -> dict[str, Any]:
+    """The bundled multilingual phrase lists (``generic_phrases.toml``), read once."""
+    return load_toml(GENERIC_PHRASES_FILE)
+
+
+def _words(table: str, key: str) -> list[str]:
+    """A phrase list in ``fold`` form (spelling variants merged), in file order."""
+    return list(dict.fromkeys(fold(p) for p in _phrases()[table][key]))
+
+
+def _alt(table: str, key: str) -> str:
+    """A phrase list as a regex alternation (entries are literal text)."""
+    return "|".join(re.escape(p) for p in _words(table, key))
+
+
+# a whole line that is only a label (after bullets, before trailing punctuation): by key
+_LABEL_KEYS = keys_of(_words("label", "lines"))
+_LABEL_LEAD = "■□▶►•*#"
+_LABEL_TAIL = ":：.,!»>›→-"
+# a "read more" prompt followed by a headline
+_READ_MORE_PREFIX = re.compile(
+    rf"^(?:>+\s*)?(?:(?:{_alt('read_more', 'before_delimiter')})\s*[:：|>»›→–—]|"
+    rf"(?:{_alt('read_more', 'before_space')})\s)",
+    _I,
+)
+_CREDIT_PREFIX = re.compile(rf"^\(?(?:{_alt('credit', 'prefix_words')})\s*(?::|：|ঃ)", _I)
+# a caption: a line ending in a photo credit ("... ছবি: এএফপি", "... Photo: Reuters", "ফাইল ছবি")
+_CREDIT_SUFFIX = re.compile(
+    rf"(?:^|[\s।.|(\[])(?:{_alt('credit', 'suffix_words')})\s*(?::|：|ঃ)\s*"
+    rf"[^\s.!?।][^.!?।]{{0,50}}[)\]]?$|(?:{_alt('credit', 'caption_endings')})[)\]]?$|"
+    rf"\b(?:{_alt('credit', 'caption_ending_words')})$",
+    _I,
+)
+_AGENCY_CREDIT = re.compile(
+    rf"{_alt('agency', 'names')}|/(?:{_alt('agency', 'after_slash')})\b|"
+    rf"\b(?:{_alt('agency', 'phrases')})\b",
+    _I,
+)
+_COPYRIGHT_START = re.compile(r"^(?:<?\s*copyright|©|ⓒ|\(c\)\s)", _I)
+# phrases of copyright lines
+_COPYRIGHT_PHRASES = tuple(_words("copyright", "phrases"))
+_READING_TIME = re.compile(
+    rf"^(?:{_alt('reading_time', 'labels')})?\s*:?\s*"
+    rf"(?:\d+|ca\.? \d+)\s*(?:{_alt('reading_time', 'units')})\s*"
+    rf"(?:{_alt('reading_time', 'suffixes')})?$|"
+    rf"^(?:{_alt('reading_time', 'colon_labels')})\s*:",
+    _I,
+)
+# phrases of newsletter, subscription, app, social-follow and comment prompts
+_PROMO_PHRASES = tuple(_words("promo", "phrases"))
+# "our" next to a social platform: "join our Telegram channel", "আমাদের ফেসবুক পাতায়"
+_OUR_CHANNEL = re.compile(
+    rf"(?:\bour|আমাদের)\W+(?:\S+\s+){{0,3}}(?:{_alt('social', 'platforms')})|"
+    rf"(?:{_alt('social', 'platforms_before_with_us')})\S*\s+(?:\S+\s+){{0,3}}"
+    rf"(?:{_alt('social', 'with_us')})",
+    _I,
+)
+# ... and only with a call to action: "our readers spend hours on Facebook" is prose.
+_CALL_TO_ACTION = re.compile(
+    rf"\b(?:{_alt('social', 'call_to_action_words')})\b|{_alt('social', 'call_to_action')}",
+    _I,
+)
+_FOLLOW_ON = re.compile(rf"follow .{{1,40}} on (?:{_alt('social', 'follow_on_platforms')})\b", _I)
+_BYLINE = re.compile(rf"^(?:{_alt('byline', 'prefixes')})\s*:?\s+(?=\w)", _I)
+_BYLINE_JOINERS = frozenset(_words("byline", "joiners"))
+_TWEET_SIGNATURE = re.compile(r"^[—–-]\s*.{0,80}\(@\w+\)|pic\.twitter\.com/", _I)
+_HAS_WORDCHAR = re.compile(r"[^\W_]")
+# words that may stand next to the numbers of a date line
+_DATE_WORDS = frozenset(_words("date", "words"))
+_DATE_TOKEN = re.compile(r"^\d{1,4}(?:[./:\-–]\d{1,4}){0,2}(?:\.|h|am|pm|uhr)?$", _I)
+def _is_byline(text: str, words: list[str]) -> bool:
+    if len(words) > 8 or text[-1:] in ".!?" or not _BYLINE.match(text):
+        return False
+    names = [w for w in words[1:] if fold(w) not in _BYLINE_JOINERS]
+    return bool(names) and all(w[:1].isupper() or w[:1] in ",:" for w in names)
+
+
+def _is_label_line(text: str) -> bool:
+    """A line that is only a label of ``generic_phrases.toml`` (by comparison key)."""
+    return compare_key(text.lstrip(_LABEL_LEAD).strip().rstrip(_LABEL_TAIL)) in _LABEL_KEYS
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """True if a body paragraph is page furniture: a label, read-more prompt, photo credit,
+    copyright line, reading time, date or byline line, promo, or tweet signature."""
+    if not _HAS_WORDCHAR.search(text):
+        return True
+    if len(text) > 400:
+        return False
+    words = text.split()
+    n = len(words)
+    if len(text) > 12 * n + 40:  # unspaced script (CJK): word counts say nothing
+        n = len(text) // 4
+    if n > 45:
+        return False
+    text = nfc(text)
+    low = fold(text)
+    if any(p in low for p in _PROMO_PHRASES) or ("follow" in low and _FOLLOW_ON.search(low)):
+        return True
+    if n <= 25 and _OUR_CHANNEL.search(low) and _CALL_TO_ACTION.search(low):
+        return True
+    if _COPYRIGHT_START.match(text) or any(p in low for p in _COPYRIGHT_PHRASES):
+        return n <= 40
+    if n > 25:
+        return False
+    if _READ_MORE_PREFIX.match(low):
+        return len(text) < 200
+    if n <= 14 and _CREDIT_PREFIX.match(low):
+        return True
+    if n <= 10 and _AGENCY_CREDIT.search(low) and text[-1:] not in ".!?\"”“":
+        return True
+    if _CREDIT_SUFFIX.search(low):
+        return True
+    if n <= 6 and (_is_label_line(text) or _READING_TIME.search(low)):
+        return True
+    if is_date_line(text) or _is_byline(text, words):
+        return True
+    if ("@" in text and _TWEET_SIGNATURE.search(text)) or "pic.twitter.com/" in low:
+        return True
+    return n <= 3 and text.startswith("(") and text.endswith(")")
+
+
