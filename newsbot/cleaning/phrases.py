@@ -15,9 +15,13 @@ from newsbot.registry import load_registry
 from newsbot.text import clean_line, line_key
 from newsbot.vocabulary.lines import (
     ALSO_READ,
+    CLEANING_CHECKS,
     DESK,
+    HEADING_CHECKS,
     MARKER,
+    LineContext,
     PhraseBook,
+    classify_line,
     looks_like_prose,
     marker_ends_body,
 )
@@ -70,21 +74,20 @@ def phrase_pass(body: list[str], book: PhraseBook, *, names: Iterable[str] = (),
     ``has_desk``: the item has a desk already, so a desk line is not moved there."""
     own = own or {}
     titles = list(link_titles)
-    names = tuple(names)
+    ctx = LineContext(book=book, outlet_names=tuple(names))
     result = PhrasePass([], Counter())
     removed = result.removed
     seen_prose = False
     link_budget = 0  # headline lines still to drop after an "also read" heading
     for index, line in enumerate(body):
         if link_budget:
-            if not looks_like_prose(line) and book.heading_kind(line) is None:
+            if not looks_like_prose(line) and classify_line(line, HEADING_CHECKS, ctx) is None:
                 removed["also_read_link"] += 1
                 link_budget -= 1
                 continue
             link_budget = 0
         key = line_key(line)
-        rule = book.classify(line, names, key)
-        kind = rule.kind if rule is not None else own.get(key)
+        kind = classify_line(line, CLEANING_CHECKS, ctx, key) or own.get(key)
         if kind is None:
             result.kept.append(line)
             seen_prose = seen_prose or looks_like_prose(line)

@@ -14,18 +14,8 @@ from newsbot.extract.profiles import ProfileVersion
 from newsbot.extract.related import element_text, remove_elements
 from newsbot.extract.selectors import select
 from newsbot.text import clean_line, compare_key
-from newsbot.vocabulary.labels import (
-    is_desk,
-    is_navigation_heading,
-    is_related_heading,
-    strip_related_prefix,
-)
-from newsbot.vocabulary.lines import is_date_line
+from newsbot.vocabulary.lines import PROFILE_BODY_CHECKS, LineContext, classify_line
 
-#: A desk byline standing alone in the body is at most this long.
-MAX_DESK_LINE_CHARS = 40
-#: An "আরও পড়ুন: …" line longer than this is body text, not a related link.
-MAX_RELATED_LINE_CHARS = 160
 #: A body paragraph made of link texts to this share is navigation.
 MAX_LINK_SHARE = 0.7
 
@@ -65,6 +55,7 @@ def filter_body(paragraphs: list[str], drop_keys: set[str], title: str = "") -> 
     """Body paragraphs without bylines, captions, the title, related titles and "আরও পড়ুন"
     lines, date lines, and related/navigation headings."""
     out: list[str] = []
+    ctx = LineContext(related_keys=drop_keys)
     for para in paragraphs:
         line = clean_line(para)
         if not line:
@@ -72,39 +63,10 @@ def filter_body(paragraphs: list[str], drop_keys: set[str], title: str = "") -> 
         key = compare_key(line)
         if not key or key in drop_keys:
             continue
-        if is_related_heading(line) or is_navigation_heading(line):
-            continue
-        if _is_related_line(line, drop_keys):
-            continue
-        if _is_desk_line(line):
-            continue
-        if is_date_line(line):
+        if classify_line(line, PROFILE_BODY_CHECKS, ctx) is not None:
             continue
         out.append(line)
     return out
-
-
-def _is_desk_line(line: str) -> bool:
-    """A standalone desk byline ("আন্তর্জাতিক ডেস্ক", "নিজস্ব প্রতিবেদক, ঢাকা")."""
-    if len(line) > MAX_DESK_LINE_CHARS:
-        return False
-    head = re.split(r"\s*[,|।]\s*", line, maxsplit=1)[0]
-    return len(head.split()) <= 3 and is_desk(head)
-
-
-def _is_related_line(line: str, drop_keys: set[str]) -> bool:
-    """An inline "আরও পড়ুন: <title>" line (a known related title, or a short line whose label is
-    followed by a colon)."""
-    rest = strip_related_prefix(line)
-    if rest is None:
-        return False
-    if not rest or compare_key(rest) in drop_keys:
-        return True
-    match = re.match(r"^([^:ঃ]{1,60})[:ঃ]\s*(.*)$", line)
-    return bool(
-        match and is_related_heading(match.group(1))
-        and len(match.group(2)) <= MAX_RELATED_LINE_CHARS
-    )
 
 
 def split_body(text: str) -> list[str]:

@@ -42,7 +42,7 @@ from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.metadata import jsonld_article_body
 from newsbot.extract.related import remove_keeping_tail
 from newsbot.text import compare_key, nfc
-from newsbot.vocabulary.lines import is_boilerplate_line
+from newsbot.vocabulary.lines import GENERIC_BODY_CHECKS, classify_line
 
 log = logging.getLogger(__name__)
 
@@ -332,7 +332,7 @@ def _clean(paras: list[str], title_keys: set[str]) -> list[str]:
             text = " ".join(_strip_tags(text, " ").split())
             if not text:
                 continue
-        if is_boilerplate_line(text):
+        if classify_line(text, GENERIC_BODY_CHECKS) is not None:
             continue
         if i < 4 and title_keys and len(text) < 300 and compare_key(text) in title_keys:
             continue
@@ -386,7 +386,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
         elif (
             sig in shapes
             and next(p.iterancestors("article"), None) in articles
-            and not is_boilerplate_line(text)
+            and classify_line(text, GENERIC_BODY_CHECKS) is None
         ):
             inserts.setdefault(last, []).append(nfc(text))
     if not inserts:
@@ -456,7 +456,7 @@ def _repair(tree, descriptions: list[str]) -> list[str]:
 def _add_lead(paras: list[str], lead: str | None) -> list[str]:
     if (
         lead
-        and not is_boilerplate_line(lead)
+        and classify_line(lead, GENERIC_BODY_CHECKS) is None
         and compare_key(lead)[:80] not in compare_key(" ".join(paras[:3]))
     ):
         return [lead, *paras]

@@ -18,7 +18,10 @@ from newsbot.registry import load_registry
 from newsbot.text import clean_line, compare_key, tokens
 from newsbot.urls import canonicalize_url
 from newsbot.vocabulary.lines import (
+    HEADING_CHECKS,
     MARKER,
+    LineContext,
+    classify_line,
     load_phrasebook,
     looks_like_prose,
     marker_ends_body,
@@ -65,12 +68,12 @@ class _Reader:
 
     def __init__(self, lines: list[_Line]):
         self.lines = lines
-        self.book = load_phrasebook()
+        self.context = LineContext(book=load_phrasebook())
         self.registry = load_registry()
 
     def heading(self, i: int) -> str | None:
         line = self.lines[i]
-        return None if line.bullet else self.book.heading_kind(line.text)
+        return None if line.bullet else classify_line(line.text, HEADING_CHECKS, self.context)
 
     def is_outlet(self, i: int) -> bool:
         line = self.lines[i]

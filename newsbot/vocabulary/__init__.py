@@ -10,13 +10,19 @@ Files (each documents its own format in its header):
 * ``boilerplate_bn.tsv`` — the phrase rules of Bengali body lines (prompts, captions, markers …),
   matched by the line classifier (:mod:`newsbot.vocabulary.lines`).
 * ``generic_phrases.toml`` — page-furniture phrases in many languages, for the generic body
-  extractor's furniture check (:func:`newsbot.vocabulary.lines.is_furniture_line`).
+  extractor's furniture check (:func:`newsbot.vocabulary.lines.is_boilerplate_line`).
 * ``spelling_bn.toml`` — spelling variants equated by the comparison key
   (:func:`newsbot.text.compare_key`).
 
 Every label and phrase comparison is made on :func:`newsbot.text.compare_key` (or its
-spacing-keeping form :func:`newsbot.text.fold`). Date grammar (month names, date labels) is not
-here: it is the date parser's own data (``newsbot/data/dates_bn.toml``).
+spacing-keeping form :func:`newsbot.text.fold`); every body line is classified by
+:func:`newsbot.vocabulary.lines.classify_line`.
+
+Not here, on purpose: the date grammar (month names, weekday and time-of-day words, date labels:
+``newsbot/data/dates_bn.toml``) is the date parser's own data, read into patterns, not a list
+of labels compared with text; the language evidence (``newsbot/data/language.toml``) is marker
+words counted by the language check; ``newsbot/extract/hygiene.toml`` lists class and id words
+of markup, never text a reader sees.
 
 This module reads files only; it imports nothing of the project, so that ``newsbot.text`` can
 read the spelling variants through it.

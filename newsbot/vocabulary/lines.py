@@ -1,10 +1,22 @@
 """The line classifier: what a line of a page body is, for extraction and cleaning alike.
 
-``PhraseBook`` says what a body line is when a phrase rule of ``boilerplate_bn.tsv`` describes it
-(a read-more prompt, a caption, a section marker …); :func:`marker_ends_body` whether a section
-marker ends the article; :func:`looks_like_prose` whether a line reads as article text. The
-plain-text reader (:mod:`newsbot.extract.plaintext`) and the boilerplate pipeline use the same
-book. Every comparison is made on :func:`newsbot.text.compare_key` / :func:`newsbot.text.fold`.
+:func:`classify_line` is the one entry point: it runs named checks in order and returns the kind
+of the first that applies. The checks:
+
+* ``PHRASE_RULES`` — the phrase rules of ``boilerplate_bn.tsv`` (``PhraseBook``): the rule's own
+  kind (``marker``, ``also_read``, ``prompt``, ``desk`` …); ``SECTION_HEADING`` — the same rules,
+  heading kinds only (``marker``/``also_read``);
+* ``FURNITURE`` — page furniture in many languages (``generic_phrases.toml``): labels, prompts,
+  credits, promos, bylines and date lines;
+* ``RELATED_HEADING``, ``NAVIGATION_HEADING``, ``RELATED_LINE`` ("আরও পড়ুন: <title>"),
+  ``DESK_LINE`` — the labels of ``labels.toml``;
+* ``DATE_LINE`` — :func:`is_date_line`, the one date-line detector (``FURNITURE`` uses it too).
+
+Each body source runs its rule set (``CLEANING_CHECKS``, ``GENERIC_BODY_CHECKS``,
+``PROFILE_BODY_CHECKS``, ``HEADING_CHECKS``): the boilerplate pass, the generic extractor, the
+profile body filter and the plain-text reader. :func:`marker_ends_body` says whether a section
+marker ends the article; :func:`looks_like_prose` whether a line reads as article text. Every
+comparison is made on :func:`newsbot.text.compare_key` / :func:`newsbot.text.fold`.
 """
 
 from __future__ import annotations
@@ -12,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +48,12 @@ from newsbot.vocabulary import (
     label_list,
     load_toml,
     read_text,
+)
+from newsbot.vocabulary.labels import (
+    is_desk,
+    is_navigation_heading,
+    is_related_heading,
+    strip_related_prefix,
 )
 
 MATCH_MODES = ("line", "prefix", "tail", "contains", "regex", "all")
@@ -471,3 +489,114 @@ def is_boilerplate_line(text: str) -> bool:
     return n <= 3 and text.startswith("(") and text.endswith(")")
 
 
+# ---------------------------------------------------------------------------------------------
+# Label lines of a profile's body (labels.toml)
+
+#: A desk byline standing alone in the body is at most this long.
+MAX_DESK_LINE_CHARS = 40
+#: An "আরও পড়ুন: …" line longer than this is body text, not a related link.
+MAX_RELATED_LINE_CHARS = 160
+_DESK_HEAD_RE = re.compile(r"\s*[,|।]\s*")
+_LABEL_COLON_RE = re.compile(r"^([^:ঃ]{1,60})[:ঃ]\s*(.*)$")
+
+
+def is_desk_line(line: str) -> bool:
+    """A standalone desk byline ("আন্তর্জাতিক ডেস্ক", "নিজস্ব প্রতিবেদক, ঢাকা")."""
+    if len(line) > MAX_DESK_LINE_CHARS:
+        return False
+    head = _DESK_HEAD_RE.split(line, maxsplit=1)[0]
+    return len(head.split()) <= 3 and is_desk(head)
+
+
+def is_related_line(line: str, related_keys: Set[str] = frozenset()) -> bool:
+    """An inline "আরও পড়ুন: <title>" line (a known related title: its key is one of
+    ``related_keys``; or a short line whose label is followed by a colon)."""
+    rest = strip_related_prefix(line)
+    if rest is None:
+        return False
+    if not rest or compare_key(rest) in related_keys:
+        return True
+    match = _LABEL_COLON_RE.match(line)
+    return bool(
+        match and is_related_heading(match.group(1))
+        and len(match.group(2)) <= MAX_RELATED_LINE_CHARS
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The classifier
+
+PHRASE_RULES = "phrase_rules"
+SECTION_HEADING = "section_heading"
+FURNITURE = "furniture"
+RELATED_HEADING = "related_heading"
+NAVIGATION_HEADING = "navigation_heading"
+RELATED_LINE = "related_line"
+DESK_LINE = "desk_line"
+DATE_LINE = "date_line"
+
+#: The rule set of each body source. Each keeps the checks it was measured with: the Bengali
+#: phrase rules cut and count lines after extraction; the generic extractor meets pages in many
+#: languages; a profile's body holds only the labels a news CMS prints inside its container.
+CLEANING_CHECKS: tuple[str, ...] = (PHRASE_RULES,)
+GENERIC_BODY_CHECKS: tuple[str, ...] = (FURNITURE,)
+PROFILE_BODY_CHECKS: tuple[str, ...] = (RELATED_HEADING, NAVIGATION_HEADING, RELATED_LINE,
+                                        DESK_LINE, DATE_LINE)
+HEADING_CHECKS: tuple[str, ...] = (SECTION_HEADING,)
+
+
+@dataclass(frozen=True)
+class LineContext:
+    """What a check may know besides the line: the phrase book (None: the bundled one), the
+    outlet's name spellings (``{outlet}`` in phrase rules) and the keys of the page's related
+    titles."""
+
+    book: PhraseBook | None = None
+    outlet_names: tuple[str, ...] = ()
+    related_keys: Set[str] = frozenset()
+
+    def phrasebook(self) -> PhraseBook:
+        return self.book if self.book is not None else load_phrasebook()
+
+
+def _phrase_rule_kind(line: str, ctx: LineContext, key: str | None) -> str | None:
+    rule = ctx.phrasebook().classify(line, ctx.outlet_names, key)
+    return rule.kind if rule is not None else None
+
+
+# (line, context, the line's comparison key when the caller has it) -> kind or None
+Check = Callable[[str, LineContext, "str | None"], "str | None"]
+
+
+def _named(check: str, predicate: Callable[[str], bool]) -> Check:
+    """A check that names the line ``check`` when ``predicate`` holds."""
+    return lambda line, _ctx, _key: check if predicate(line) else None
+
+
+_CHECKS: dict[str, Check] = {
+    PHRASE_RULES: _phrase_rule_kind,
+    SECTION_HEADING: lambda line, ctx, _key: ctx.phrasebook().heading_kind(line),
+    FURNITURE: _named(FURNITURE, is_boilerplate_line),
+    RELATED_HEADING: _named(RELATED_HEADING, is_related_heading),
+    NAVIGATION_HEADING: _named(NAVIGATION_HEADING, is_navigation_heading),
+    RELATED_LINE: lambda line, ctx, _key: (RELATED_LINE
+                                           if is_related_line(line, ctx.related_keys) else None),
+    DESK_LINE: _named(DESK_LINE, is_desk_line),
+    DATE_LINE: _named(DATE_LINE, is_date_line),
+}
+
+
+_NO_CONTEXT = LineContext()
+
+
+def classify_line(line: str, checks: Iterable[str], ctx: LineContext | None = None,
+                  key: str | None = None) -> str | None:
+    """What ``line`` is by the first of ``checks`` that applies (a phrase rule's kind, or the
+    check's own name), or None for article text. ``key`` is ``compare_key(line)`` when the
+    caller has it already. Raises KeyError for an unknown check."""
+    ctx = ctx or _NO_CONTEXT
+    for check in checks:
+        kind = _CHECKS[check](line, ctx, key)
+        if kind is not None:
+            return kind
+    return None
