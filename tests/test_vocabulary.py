@@ -103,6 +103,7 @@ def test_a_bad_list_reference_names_its_line(row: str) -> None:
     ("আপডেটঃ ১৩ জানুয়ারি ২০২৫, ০৯:১৫", True),  # visarga for the colon
     ("Mis à jour le 12 mars 2024 à 10:30", True),  # date words of many languages
     ("12.03.2024 10:15 Uhr", True),
+    ("Last Updated: Monday, 26 November 2007, 15:30 GMT", True),  # read by the date parser
     ("সোমবার রাতে ঢাকায় ১২ জন আহত হয়েছেন বলে পুলিশ জানিয়েছে।", False),  # prose with a number
     ("ট্রাম্প ৩ দিনের সফরে ভারতে যাচ্ছেন", False),  # a headline with a number
     ("প্রকাশ: আজ", False),  # no digit

@@ -317,7 +317,7 @@ def sentence_end(text: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Date lines: one detector for the generic and the profile body and the plain-text reader.
+# Date lines: one detector for the generic and the profile body.
 
 #: Lines longer than this are never date lines.
 MAX_DATE_LINE_CHARS = 80
@@ -332,7 +332,8 @@ def is_date_line(line: str) -> bool:
     :data:`MAX_DATE_LINE_CHARS` characters with a digit, and either only numbers and date words
     of ``generic_phrases.toml`` in many languages ("12.03.2024 10:15 Uhr", "Updated 5 May
     2024"), or a date the date parser reads, with labels, month and weekday names and times of
-    day around it ("প্রকাশ: ১২ জানুয়ারি ২০২৫, ১০:৩০", "ঢাকা, সোমবার …")."""
+    day around it ("প্রকাশ: ১২ জানুয়ারি ২০২৫, ১০:৩০", "ঢাকা, সোমবার …", "Last Updated:
+    Monday, 26 November 2007, 15:30 GMT")."""
     if len(line) > MAX_DATE_LINE_CHARS or not _DIGIT.search(line):
         return False
     words = line.split()
@@ -343,7 +344,7 @@ def is_date_line(line: str) -> bool:
         return True
     if "।" in line:
         return False
-    rest = _DATE_FILLER.sub("", _bengali_date_words_re().sub(" ", line.casefold()))
+    rest = _DATE_FILLER.sub("", _bengali_date_words_re().sub(" ", fold(line)))
     return len(rest) <= 3 and parse_date(line) is not None
 
 
@@ -353,7 +354,7 @@ def _bengali_date_words_re() -> re.Pattern[str]:
     times of day, AM/PM."""
     words = [*dates.LABELS, *dates.MONTHS, *dates.WEEKDAYS, *dates.PERIODS, *dates.AMPM,
              *dates.DAY_SUFFIXES, "শেষ আপডেট", "ঢাকা"]
-    words = sorted({clean_line(w).casefold() for w in words if w.strip()}, key=len, reverse=True)
+    words = sorted({fold(clean_line(w)) for w in words if w.strip()}, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
 
 
