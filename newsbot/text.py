@@ -92,6 +92,8 @@ _VARIANT_RE = re.compile(
     + "|".join(map(re.escape, sorted(SPELLING_VARIANTS, key=len, reverse=True)))
     + rf")(?!{_WORD_EDGE})"
 ) if SPELLING_VARIANTS else None
+# A text holding none of these characters holds no variant: most text skips the regex.
+_VARIANT_FIRST_CHARS = frozenset(v[0] for v in SPELLING_VARIANTS)
 
 
 def fold(text: str) -> str:
@@ -101,7 +103,7 @@ def fold(text: str) -> str:
     s = _ZERO_WIDTH_RE.sub("", nfc(text).casefold())
     if "\u0983" in s:
         s = _VISARGA_COLON_RE.sub(":", s)
-    if _VARIANT_RE is not None:
+    if _VARIANT_RE is not None and any(ch in s for ch in _VARIANT_FIRST_CHARS):
         s = _VARIANT_RE.sub(lambda m: SPELLING_VARIANTS[m.group(0)], s)
     return s
 

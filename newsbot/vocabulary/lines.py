@@ -336,15 +336,16 @@ def is_date_line(line: str) -> bool:
     Monday, 26 November 2007, 15:30 GMT")."""
     if len(line) > MAX_DATE_LINE_CHARS or not _DIGIT.search(line):
         return False
-    words = line.split()
+    folded = fold(line)
+    words = folded.split()
     if len(words) <= MAX_DATE_LINE_WORDS and all(
         not w or w in _DATE_WORDS or _DATE_TOKEN.match(w)
-        for w in (fold(w.strip(".,:;()[]|•·")) for w in words)
+        for w in (w.strip(".,:;()[]|•·") for w in words)
     ):
         return True
     if "।" in line:
         return False
-    rest = _DATE_FILLER.sub("", _bengali_date_words_re().sub(" ", fold(line)))
+    rest = _DATE_FILLER.sub("", _bengali_date_words_re().sub(" ", folded))
     return len(rest) <= 3 and parse_date(line) is not None
 
 
