@@ -5,7 +5,7 @@ Section 1 (``bench_devdata``): real pages with gold main text, set by set - ``ne
 blog pages, mostly without URL: extractors get ``url=None`` there). Scores, side by side in one
 run and page by page in turn:
 
-* ``newsbot.extract:main_text`` - the full entry point (metadata, generic body, cleaning);
+* ``newsbot.api:main_text`` - the full entry point (metadata, generic body, cleaning);
 * ``newsbot.extract.generic:generic_text`` - the generic body alone;
 * trafilatura's default ``extract()`` and readability-lxml's ``Document.summary()`` - the
   field to beat.
@@ -131,11 +131,11 @@ def _extractors(baselines: dict[str, Extractor]) -> tuple[dict[str, Extractor], 
     tools: dict[str, Extractor] = {}
     generic = importlib.import_module("newsbot.extract.generic").generic_text
     try:
-        tools["newsbot.extract:main_text"] = importlib.import_module("newsbot.extract").main_text
+        tools["newsbot.api:main_text"] = importlib.import_module("newsbot.api").main_text
     except (ImportError, AttributeError) as exc:
-        notes.append(f"newsbot.extract:main_text unavailable ({exc!r}); "
+        notes.append(f"newsbot.api:main_text unavailable ({exc!r}); "
                      "generic_text stands in for it")
-        tools["newsbot.extract:main_text (= generic_text)"] = generic
+        tools["newsbot.api:main_text (= generic_text)"] = generic
     tools["newsbot.extract.generic:generic_text"] = generic
     for name, fn in baselines.items():
         if name == READABILITY and importlib.util.find_spec("readability") is None:

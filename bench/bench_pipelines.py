@@ -26,10 +26,10 @@ from typing import Any
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
 
-from newsbot.boilerplate import line_key
 from newsbot.cleaning import CleaningStats, cleaning_settings, pipeline_order
 from newsbot.items import Article, related_link
 from newsbot.registry import load_registry
+from newsbot.text import line_key
 
 TARGET_MS = 5.0
 LANGUAGE_TARGET_MS = 2.0  # the language check alone, per article

@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import Any
 
-from newsbot.extract.quality import (
+from newsbot.sampleweb.quality import (
     HEADER,
     after_learning,
     by_outlet,

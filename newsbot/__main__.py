@@ -18,8 +18,8 @@ import importlib
 import sys
 
 COMMANDS = {
-    "extract": "newsbot.extract.cli:main",
-    "clean": "newsbot.cleaning:main",
+    "extract": "newsbot.api:main",
+    "clean": "newsbot.cleaning.command:main",
     "deliver": "newsbot.delivery.cli:main",
     "reextract": "newsbot.archive.reextract:main",
     "backfill": "newsbot.archive.backfill:main",

@@ -51,7 +51,7 @@ NEWSBOT_LANGUAGE_SCRIPT_SHARE = 0.6
 NEWSBOT_LANGDETECT_MAX_CHARS = 1000
 # Articles with a shorter body are dropped (too_short).
 NEWSBOT_MIN_BODY_CHARS = 200
-# Boilerplate phrase file (empty: the bundled newsbot/data/boilerplate_bn.tsv).
+# Boilerplate phrase file (empty: the bundled newsbot/vocabulary/boilerplate_bn.tsv).
 NEWSBOT_BOILERPLATE_PATH = ""
 # A folder of profile files replacing the bundled ones per outlet (empty: the bundled ones).
 NEWSBOT_PROFILES_DIR = ""
@@ -159,7 +159,7 @@ NEWSBOT_ARCHIVE_S3_ANONYMOUS = True
 NEWSBOT_ARCHIVE_S3_ENDPOINT = ""
 NEWSBOT_ARCHIVE_S3_REGION = "us-east-1"
 
-# -- scaling out (newsbot.cluster, newsbot.state_postgres) ------------------------------------
+# -- scaling out (newsbot.cluster, newsbot.state.postgres) ------------------------------------
 # Redis of the shared crawl (set: this crawl is a worker) and PostgreSQL of the shared state;
 # setting or environment.
 NEWSBOT_REDIS_URL = ""

@@ -23,6 +23,7 @@ from newsbot.extract.selectors import select_all
 from newsbot.registry import load_registry
 from newsbot.text import compare_key
 from newsbot.urls import absolute_url, canonicalize_url
+from newsbot.vocabulary import label_list
 
 RULES_FILE = "discovery.toml"
 
@@ -44,7 +45,7 @@ def _link_text_key(text: str) -> str:
 
 @functools.cache
 def _next_page_keys() -> frozenset[str]:
-    return frozenset(filter(None, map(_link_text_key, _rules()["next_page_texts"])))
+    return frozenset(filter(None, map(_link_text_key, label_list("navigation.next_page"))))
 
 
 _XML_STARTS = (b"<?xml", b"<rss", b"<urlset", b"<sitemapindex", b"<feed")

@@ -3,7 +3,7 @@
 Text is normalised to NFC once, early (``clean_line``); comparisons use ``compare_key``, which is
 stricter: it also ignores zero-width characters, punctuation variants, spacing and case, reads a
 visarga typed as a colon ("আপডেটঃ") as the colon and a spelling variant ("আরো") as its canonical
-word ("আরও", ``newsbot/data/spelling_bn.toml``), so that "প্রথমআলো" and "প্রথম আলো।", "এই বিভাগের
+word ("আরও", ``newsbot/vocabulary/spelling_bn.toml``), so that "প্রথমআলো" and "প্রথম আলো।", "এই বিভাগের
 আরো খবর" and "এই বিভাগের আরও খবর" compare equal while the stored text keeps ZWJ/ZWNJ (র‍্যাব).
 ``fold`` is the same key with its spacing and punctuation kept, for matching phrases inside a
 line (prefixes, date labels); ``phrase_pattern`` matches a phrase in unfolded text.
@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from newsbot.data import load_toml
+from newsbot.vocabulary import SPELLING_FILE, load_toml
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Spaces that HTML and word processors leave in Bengali text, folded to one ASCII space.
@@ -80,7 +80,7 @@ _VISARGA_COLON_RE = re.compile(f"\u0983(?![{_BN_LETTER}])")
 
 
 def _variant_table() -> dict[str, str]:
-    table = load_toml("spelling_bn.toml")["variants"]
+    table = load_toml(SPELLING_FILE)["variants"]
     return {nfc(v): nfc(canonical) for canonical, variants in table.items() for v in variants}
 
 
@@ -92,6 +92,8 @@ _VARIANT_RE = re.compile(
     + "|".join(map(re.escape, sorted(SPELLING_VARIANTS, key=len, reverse=True)))
     + rf")(?!{_WORD_EDGE})"
 ) if SPELLING_VARIANTS else None
+# A text holding none of these characters holds no variant: most text skips the regex.
+_VARIANT_FIRST_CHARS = frozenset(v[0] for v in SPELLING_VARIANTS)
 
 
 def fold(text: str) -> str:
@@ -101,7 +103,7 @@ def fold(text: str) -> str:
     s = _ZERO_WIDTH_RE.sub("", nfc(text).casefold())
     if "\u0983" in s:
         s = _VISARGA_COLON_RE.sub(":", s)
-    if _VARIANT_RE is not None:
+    if _VARIANT_RE is not None and any(ch in s for ch in _VARIANT_FIRST_CHARS):
         s = _VARIANT_RE.sub(lambda m: SPELLING_VARIANTS[m.group(0)], s)
     return s
 

@@ -12,11 +12,10 @@ from newsbot.cleaning import (
     CLEANING_PIPELINES,
     CleaningStats,
     clean_article,
-    clean_file,
     cleaning_settings,
-    main,
     pipeline_order,
 )
+from newsbot.cleaning.command import clean_file, main
 from newsbot.extract.guard import ExtractionError
 from newsbot.items import Article, related_link
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.boilerplate import marker_ends_body
 from newsbot.cleaning import CleaningStats
 from newsbot.extract.plaintext import read_plain_page
 from newsbot.items import Article, related_link
 from newsbot.pipelines.boilerplate import BoilerplatePipeline
+from newsbot.vocabulary.lines import marker_ends_body
 
 REPO = Path(__file__).resolve().parent.parent
 P1 = ("ইউক্রেনের রাজধানী কিয়েভে রাতভর ড্রোন হামলা চালিয়েছে রাশিয়া। শহরের বিভিন্ন এলাকায় "

@@ -4,17 +4,18 @@ links tagged with their outlets, languages rejected with their reason, no boiler
 from __future__ import annotations
 
 import collections
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from newsbot.boilerplate import TemplateStore, load_phrasebook, load_phrasebook_file
+from newsbot import vocabulary
+from newsbot.cleaning.templates import TemplateStore
 from newsbot.registry import load_registry
 from newsbot.sampleweb import SampleWebServer, expected
 from newsbot.sampleweb.model import load as load_sample_web
 from newsbot.text import compare_key
+from newsbot.vocabulary.lines import load_phrasebook, load_phrasebook_file
 from tests.crawling import CrawlResult, run_crawl
 
 TEMPLATE_LINES = expected.template_lines()
@@ -29,7 +30,7 @@ def has_template_line(item: dict[str, Any]) -> bool:
 def rules_without_self_promotion(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The phrase file less the rules about an outlet advertising itself, so that only
     learning can catch the sample web's per-outlet promo lines."""
-    text = resources.files("newsbot.data").joinpath("boilerplate_bn.tsv").read_text("utf-8")
+    text = vocabulary.read_text(vocabulary.PHRASES_FILE)
     kept = [
         line
         for line in text.splitlines()

@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from scrapy.http import HtmlResponse
 
-from newsbot.extract import ExtractionError, extract_article, extract_html, main_text
-from newsbot.extract.cli import main as cli_main
+from newsbot.api import ExtractionError, extract_article, extract_html, main_text
+from newsbot.api import main as cli_main
 from newsbot.items import Article
 
 PARAS = [

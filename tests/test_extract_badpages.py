@@ -8,7 +8,8 @@ import random
 import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
-from newsbot.extract import ExtractionError, extract_article, extract_html, guard, main_text
+from newsbot.api import main_text
+from newsbot.extract import ExtractionError, extract_article, extract_html, guard
 
 URL = "https://www.example.org/news/2026/11/27/123456"
 SENTENCE = "কায়রোতে গাজা যুদ্ধবিরতি নিয়ে নতুন দফা আলোচনা শুরু হয়েছে বলে জানিয়েছে রয়টার্স। "

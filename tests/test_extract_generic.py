@@ -12,12 +12,12 @@ import trafilatura
 
 from newsbot.extract.generic import (
     MAX_HTML_CHARS,
-    _phrases,
     generic_body,
     generic_text,
-    is_boilerplate_line,
     parse_html,
 )
+from newsbot.text import fold
+from newsbot.vocabulary.lines import _phrases, is_boilerplate_line
 
 URL = "https://www.example-news.com/world/2026/11/27/123456"
 
@@ -224,7 +224,8 @@ def test_article_lines_are_kept(line: str) -> None:
 
 
 def test_phrase_lists_are_well_formed_data() -> None:
-    # the word lists live in generic_phrases.toml: literal, lower-case NFC text, no repeats
+    # the word lists live in generic_phrases.toml: literal text in fold form (lower-case NFC,
+    # one spelling of a word), no repeats
     data = _phrases()
     assert {"label", "read_more", "credit", "agency", "copyright", "reading_time", "promo",
             "social", "byline", "date"} <= set(data)
@@ -236,6 +237,7 @@ def test_phrase_lists_are_well_formed_data() -> None:
             for entry in entries:
                 assert entry == entry.strip() and entry, where
                 assert entry == entry.lower() == unicodedata.normalize("NFC", entry), entry
+                assert entry == fold(entry), entry
                 assert "  " not in entry, entry
     assert all(" " not in w for w in data["date"]["words"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.extract import extract_html, main_text
+from newsbot.api import extract_html, main_text
 from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.page import extract_page
 from newsbot.extract.profiles import parse_profile

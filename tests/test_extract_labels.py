@@ -7,11 +7,11 @@ import unicodedata
 
 import pytest
 
-from newsbot.boilerplate import load_phrasebook
 from newsbot.dates import find_dates
 from newsbot.extract.page import extract_page
-from newsbot.extract.vocab import is_related_heading, strip_related_prefix
 from newsbot.text import compare_key, fold
+from newsbot.vocabulary.labels import is_related_heading, strip_related_prefix
+from newsbot.vocabulary.lines import load_phrasebook
 
 ZWNJ, ZWJ = "\u200c", "\u200d"
 # য় written as one code point (U+09DF), as older CMSs store it; NFC gives য + nukta.

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from newsbot.extract import ExtractionError, extract_html, extract_record, main_text
-from newsbot.extract.cli import main as cli_main
+from newsbot.api import ExtractionError, extract_html, extract_record, main_text
+from newsbot.api import main as cli_main
 
 PARAS = [
     "ইউক্রেনের বিভিন্ন শহরে রাতভর ড্রোন ও ক্ষেপণাস্ত্র হামলা চালিয়েছে রাশিয়া, বলছে কিয়েভ।",

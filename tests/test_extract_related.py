@@ -6,7 +6,11 @@ from __future__ import annotations
 from newsbot.extract import extract_html
 from newsbot.extract.page import extract_page
 from newsbot.extract.profiles import parse_profile
-from newsbot.extract.vocab import is_navigation_heading, is_related_heading, strip_related_prefix
+from newsbot.vocabulary.labels import (
+    is_navigation_heading,
+    is_related_heading,
+    strip_related_prefix,
+)
 
 URL = "https://www.prothomalo.com/world/asia/AbCdEf1234"
 BODY_SENTENCES = [

@@ -11,18 +11,19 @@ import lxml.html
 import pytest
 
 from newsbot.extract import REASONS, extract_html
-from newsbot.extract.generic import generic_body, is_boilerplate_line
+from newsbot.extract.generic import generic_body
 from newsbot.extract.guard import load_page
 from newsbot.extract.page import build_context, extract_page, extractor_for
 from newsbot.extract.profiles import parse_profile
 from newsbot.extract.related import remove_elements
-from newsbot.extract.vocab import (
+from newsbot.vocabulary.labels import (
     is_navigation_heading,
     is_related_heading,
     strip_byline_prefix,
     strip_related_prefix,
     vocab,
 )
+from newsbot.vocabulary.lines import is_boilerplate_line
 
 URL = "https://samakal.com/international/article/12345/gaza-talks"
 SENTENCES = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.extract.quality import after_learning, by_outlet, evaluate, figures
+from newsbot.sampleweb.quality import after_learning, by_outlet, evaluate, figures
 
 BODY_F1 = 0.98
 RELATED = 0.98

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from newsbot.cleaning import main
+from newsbot.cleaning.command import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seed" / "000_6a9de8de847cfd9f.txt"

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.boilerplate import TemplateStore, load_phrasebook, parse_rules
 from newsbot.cleaning import CleaningStats
+from newsbot.cleaning.templates import TemplateStore
 from newsbot.items import Article
 from newsbot.pipelines.boilerplate import BoilerplatePipeline
+from newsbot.vocabulary.lines import load_phrasebook, parse_rules
 
 P1 = ("গাজায় যুদ্ধবিরতির আলোচনা নতুন করে শুরু হয়েছে কায়রোতে। মিসর ও কাতারের মধ্যস্থতায় দুই "
       "পক্ষের প্রতিনিধিরা সেখানে বৈঠক করছেন।")
@@ -299,7 +300,7 @@ def test_stats_count_every_removal_by_kind() -> None:
 
 
 def test_a_damaged_templates_file_does_not_stop_the_pipeline(tmp_path) -> None:
-    from newsbot.boilerplate import STATE_FORMAT
+    from newsbot.cleaning.templates import STATE_FORMAT
     from newsbot.pipelines.boilerplate import BoilerplatePipeline
 
     path = tmp_path / "templates.json"

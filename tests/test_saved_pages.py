@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from newsbot.extract import extract_record
+from newsbot.api import extract_record
 from newsbot.extract.profiles import load_profiles
 
 PAGES = Path(__file__).parent / "pages"

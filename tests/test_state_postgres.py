@@ -12,12 +12,13 @@ import pytest
 from scrapy.settings import Settings
 
 from newsbot import clock
-from newsbot.boilerplate import TemplateStore, line_key
+from newsbot.cleaning.templates import TemplateStore
 from newsbot.cluster.templates import SharedTemplates
 from newsbot.services import ServiceUnavailable
 from newsbot.state import FeedRecord, OutletRun, RunRecord, SQLiteStateStore, Version, open_store
 from newsbot.state.migrations import POSTGRES_MIGRATIONS
 from newsbot.state.postgres import PostgresStateStore
+from newsbot.text import line_key
 from tests.s3server import free_port
 from tests.services import PostgresServer, new_schema, postgres  # noqa: F401  (fixture)
 

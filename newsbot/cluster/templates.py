@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from newsbot.boilerplate import TemplateStore
+from newsbot.cleaning.templates import TemplateStore
 from newsbot.services import STATE_URL_SETTING, setting_or_env
 from newsbot.state import store_for_crawler
 

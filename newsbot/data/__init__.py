@@ -1,5 +1,6 @@
-"""The project's data files: outlet registry, boilerplate phrases, extraction profiles and the
-generic discovery rules. Read them through these helpers so each is loaded once."""
+"""The project's data files: outlet registry, extraction profiles, the generic discovery rules,
+the date grammar and the language evidence. Read them through these helpers so each is loaded
+once. Label and phrase lists are vocabulary (``newsbot/vocabulary/``, its own loader)."""
 
 from __future__ import annotations
 

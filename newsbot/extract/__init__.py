@@ -9,25 +9,24 @@ Public API::
 
     extract_article(response) -> Article          # Scrapy TextResponse; raises ExtractionError
     extract_html(html, url=None, encoding=None) -> Article
-    extract_record(html, url=None) -> dict        # cleaned as the feed holds it (+ "dropped")
-    main_text(html, url=None) -> str              # cleaned body, paragraphs joined by blank lines
     ExtractionError(reason)                       # .reason: empty_page, binary_content, ...
     page_is_article(sel, url=None) -> bool
+
+Extraction returns articles only and never imports :mod:`newsbot.cleaning`; the cleaned record
+(``extract_record``) and main text (``main_text``) come from :mod:`newsbot.api`, which composes
+the two.
 """
 
 from __future__ import annotations
 
-from newsbot.extract.api import clean, extract_article, extract_html, extract_record, main_text
+from newsbot.extract.api import extract_article, extract_html
 from newsbot.extract.guard import REASONS, ExtractionError
 from newsbot.extract.profiles import page_is_article
 
 __all__ = [
     "REASONS",
     "ExtractionError",
-    "clean",
     "extract_article",
     "extract_html",
-    "extract_record",
-    "main_text",
     "page_is_article",
 ]

@@ -1,12 +1,11 @@
-"""Public extraction API: from a response or saved HTML to an :class:`~newsbot.items.Article`,
-to the cleaned record the feed would hold, or to the cleaned main text."""
+"""Public extraction API: from a response or saved HTML to an :class:`~newsbot.items.Article`.
+Extraction returns articles only; the cleaned record and main text are :mod:`newsbot.api`'s."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from newsbot.cleaning import clean_article
 from newsbot.errors import ConfigError
 from newsbot.extract.guard import ExtractionError
 from newsbot.extract.page import extract_page
@@ -54,38 +53,3 @@ def extract_article(response: Any, misses: list[str] | None = None) -> Article:
     if isinstance(body, (bytes, bytearray)) and body:
         return extract_html(bytes(body), response.url, encoding=encoding, misses=misses)
     return extract_html(getattr(response, "text", "") or "", response.url, misses=misses)
-
-
-def clean(article: Article, *, text_only: bool = False) -> tuple[dict[str, Any], str | None]:
-    """The record the cleaning pipelines make of ``article`` and their drop reason (or None).
-
-    ``text_only`` lets the cleaner skip work that does not change the body (validation,
-    language detection)."""
-    return clean_article(article, text_only=text_only)
-
-
-def extract_record(html: str | bytes, url: str | None = None,
-                   encoding: str | None = None) -> dict[str, Any]:
-    """The cleaned record of a page (``url`` optional, as for :func:`extract_html`); a record
-    the pipelines would drop carries ``dropped``. Raises :class:`ExtractionError` when the
-    page holds no article."""
-    record, reason = clean(extract_html(html, url, encoding=encoding))
-    record = dict(record)
-    if reason:
-        record["dropped"] = reason
-    return record
-
-
-def main_text(html: str, url: str | None = None) -> str:
-    """The cleaned body text of a page, paragraphs joined by blank lines ('' when the page holds
-    no article text; an unexpected error is logged at ERROR by :func:`extract_html`). ``url``
-    is optional."""
-    try:
-        article = extract_html(html, url, text_only=True)
-    except ExtractionError:
-        return ""
-    record, _ = clean(article, text_only=True)
-    body = record.get("body") if isinstance(record, dict) else None
-    if body is None:
-        body = article.body
-    return "\n\n".join(p for p in body if p)

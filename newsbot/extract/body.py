@@ -3,35 +3,21 @@ text (bylines, captions, the title, related-link lines, date lines, headings, li
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 import lxml.html
 from parsel import Selector
 
-from newsbot.dates import parse_date
 from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.profiles import ProfileVersion
 from newsbot.extract.related import element_text, remove_elements
 from newsbot.extract.selectors import select
-from newsbot.extract.vocab import (
-    is_desk,
-    is_navigation_heading,
-    is_related_heading,
-    strip_related_prefix,
-)
 from newsbot.text import clean_line, compare_key
+from newsbot.vocabulary.lines import PROFILE_BODY_CHECKS, LineContext, classify_line
 
-#: Paragraphs this short that hold a date are date lines, not body text.
-MAX_DATE_LINE_CHARS = 80
-#: A desk byline standing alone in the body is at most this long.
-MAX_DESK_LINE_CHARS = 40
-#: An "আরও পড়ুন: …" line longer than this is body text, not a related link.
-MAX_RELATED_LINE_CHARS = 160
 #: A body paragraph made of link texts to this share is navigation.
 MAX_LINK_SHARE = 0.7
-_DIGIT_RE = re.compile(r"\d")  # any decimal digit, Bengali ones included
 
 
 def profile_body(sel: Selector, version: ProfileVersion) -> list[str]:
@@ -69,6 +55,7 @@ def filter_body(paragraphs: list[str], drop_keys: set[str], title: str = "") -> 
     """Body paragraphs without bylines, captions, the title, related titles and "আরও পড়ুন"
     lines, date lines, and related/navigation headings."""
     out: list[str] = []
+    ctx = LineContext(related_keys=drop_keys)
     for para in paragraphs:
         line = clean_line(para)
         if not line:
@@ -76,61 +63,10 @@ def filter_body(paragraphs: list[str], drop_keys: set[str], title: str = "") -> 
         key = compare_key(line)
         if not key or key in drop_keys:
             continue
-        if is_related_heading(line) or is_navigation_heading(line):
-            continue
-        if _is_related_line(line, drop_keys):
-            continue
-        if _is_desk_line(line):
-            continue
-        if _is_date_line(line):
+        if classify_line(line, PROFILE_BODY_CHECKS, ctx) is not None:
             continue
         out.append(line)
     return out
-
-
-def _is_desk_line(line: str) -> bool:
-    """A standalone desk byline ("আন্তর্জাতিক ডেস্ক", "নিজস্ব প্রতিবেদক, ঢাকা")."""
-    if len(line) > MAX_DESK_LINE_CHARS:
-        return False
-    head = re.split(r"\s*[,|।]\s*", line, maxsplit=1)[0]
-    return len(head.split()) <= 3 and is_desk(head)
-
-
-def _is_related_line(line: str, drop_keys: set[str]) -> bool:
-    """An inline "আরও পড়ুন: <title>" line (a known related title, or a short line whose label is
-    followed by a colon)."""
-    rest = strip_related_prefix(line)
-    if rest is None:
-        return False
-    if not rest or compare_key(rest) in drop_keys:
-        return True
-    match = re.match(r"^([^:ঃ]{1,60})[:ঃ]\s*(.*)$", line)
-    return bool(
-        match and is_related_heading(match.group(1))
-        and len(match.group(2)) <= MAX_RELATED_LINE_CHARS
-    )
-
-
-def _is_date_line(line: str) -> bool:
-    """A short line that is only a date (with an optional "প্রকাশ:"/"আপডেট:" label)."""
-    if len(line) > MAX_DATE_LINE_CHARS or "।" in line or not _DIGIT_RE.search(line):
-        return False  # a date line has a number in it
-    rest = _date_words_re().sub(" ", line.casefold())
-    rest = re.sub(r"[\s\d০-৯:ঃ,./|\-–—()]+", "", rest)
-    if len(rest) > 3:
-        return False
-    return parse_date(line) is not None
-
-
-@functools.cache
-def _date_words_re() -> re.Pattern[str]:
-    """Words a date line is made of: labels, month and weekday names, times of day, AM/PM."""
-    from newsbot import dates
-
-    words = [*dates.LABELS, *dates.MONTHS, *dates.WEEKDAYS, *dates.PERIODS, *dates.AMPM,
-             *dates.DAY_SUFFIXES, "শেষ আপডেট", "ঢাকা"]
-    words = sorted({clean_line(w).casefold() for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
 
 
 def split_body(text: str) -> list[str]:

@@ -28,12 +28,9 @@ from __future__ import annotations
 import bisect
 import collections
 import copy
-import functools
 import itertools
 import logging
 import re
-import tomllib
-from importlib import resources
 
 import lxml.html
 from lxml import etree
@@ -45,6 +42,7 @@ from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.metadata import jsonld_article_body
 from newsbot.extract.related import remove_keeping_tail
 from newsbot.text import compare_key, nfc
+from newsbot.vocabulary.lines import GENERIC_BODY_CHECKS, classify_line
 
 log = logging.getLogger(__name__)
 
@@ -228,86 +226,8 @@ def _coverage(page_long_p: int, paras: list[str]) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Line-level boilerplate: short lines that are page furniture, in many languages.
-# The words and phrases are data (generic_phrases.toml, literal text); the regex structure
-# around them (anchors, delimiters, numbers) is here.
+# Tags
 
-_I = re.IGNORECASE
-
-
-@functools.cache
-def _phrases() -> dict:
-    """The bundled phrase lists (``generic_phrases.toml``), read once."""
-    text = resources.files("newsbot.extract").joinpath("generic_phrases.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-def _words(table: str, key: str) -> list[str]:
-    return _phrases()[table][key]
-
-
-def _alt(table: str, key: str) -> str:
-    """A phrase list as a regex alternation (entries are literal text)."""
-    return "|".join(re.escape(p) for p in _words(table, key))
-
-
-# a whole line that is only a label
-_LABEL_LINE = re.compile(
-    rf"^[■□▶►•*#]*\s*(?:{_alt('label', 'lines')})\s*[:：.,!»>›→-]*$",
-    _I,
-)
-# a "read more" prompt followed by a headline
-_READ_MORE_PREFIX = re.compile(
-    rf"^(?:>+\s*)?(?:(?:{_alt('read_more', 'before_delimiter')})\s*[:：|>»›→–—]|"
-    rf"(?:{_alt('read_more', 'before_space')})\s)",
-    _I,
-)
-_CREDIT_PREFIX = re.compile(rf"^\(?(?:{_alt('credit', 'prefix_words')})\s*(?::|：|ঃ)", _I)
-# a caption: a line ending in a photo credit ("... ছবি: এএফপি", "... Photo: Reuters", "ফাইল ছবি")
-_CREDIT_SUFFIX = re.compile(
-    rf"(?:^|[\s।.|(\[])(?:{_alt('credit', 'suffix_words')})\s*(?::|：|ঃ)\s*"
-    rf"[^\s.!?।][^.!?।]{{0,50}}[)\]]?$|(?:{_alt('credit', 'caption_endings')})[)\]]?$|"
-    rf"\b(?:{_alt('credit', 'caption_ending_words')})$",
-    _I,
-)
-_AGENCY_CREDIT = re.compile(
-    rf"{_alt('agency', 'names')}|/(?:{_alt('agency', 'after_slash')})\b|"
-    rf"\b(?:{_alt('agency', 'phrases')})\b",
-    _I,
-)
-_COPYRIGHT_START = re.compile(r"^(?:<?\s*copyright|©|ⓒ|\(c\)\s)", _I)
-# phrases of copyright lines (lower case)
-_COPYRIGHT_PHRASES = tuple(p.lower() for p in _words("copyright", "phrases"))
-_READING_TIME = re.compile(
-    rf"^(?:{_alt('reading_time', 'labels')})?\s*:?\s*"
-    rf"(?:\d+|ca\.? \d+)\s*(?:{_alt('reading_time', 'units')})\s*"
-    rf"(?:{_alt('reading_time', 'suffixes')})?$|"
-    rf"^(?:{_alt('reading_time', 'colon_labels')})\s*:",
-    _I,
-)
-# phrases of newsletter, subscription, app, social-follow and comment prompts (lower case)
-_PROMO_PHRASES = tuple(p.lower() for p in _words("promo", "phrases"))
-# "our" next to a social platform: "join our Telegram channel", "আমাদের ফেসবুক পাতায়"
-_OUR_CHANNEL = re.compile(
-    rf"(?:\bour|আমাদের)\W+(?:\S+\s+){{0,3}}(?:{_alt('social', 'platforms')})|"
-    rf"(?:{_alt('social', 'platforms_before_with_us')})\S*\s+(?:\S+\s+){{0,3}}"
-    rf"(?:{_alt('social', 'with_us')})",
-    _I,
-)
-# ... and only with a call to action: "our readers spend hours on Facebook" is prose.
-_CALL_TO_ACTION = re.compile(
-    rf"\b(?:{_alt('social', 'call_to_action_words')})\b|{_alt('social', 'call_to_action')}",
-    _I,
-)
-_FOLLOW_ON = re.compile(rf"follow .{{1,40}} on (?:{_alt('social', 'follow_on_platforms')})\b", _I)
-_BYLINE = re.compile(rf"^(?:{_alt('byline', 'prefixes')})\s*:?\s+(?=\w)", _I)
-_BYLINE_JOINERS = frozenset(w.lower() for w in _words("byline", "joiners"))
-_TWEET_SIGNATURE = re.compile(r"^[—–-]\s*.{0,80}\(@\w+\)|pic\.twitter\.com/", _I)
-_HAS_WORDCHAR = re.compile(r"[^\W_]")
-# words that may stand next to the numbers of a date line
-_DATE_WORDS = frozenset(w.lower() for w in _words("date", "words"))
-_DIGIT = re.compile(r"\d")
-_DATE_TOKEN = re.compile(r"^\d{1,4}(?:[./:\-–]\d{1,4}){0,2}(?:\.|h|am|pm|uhr)?$", _I)
 # a tag; script, style and iframe elements go with their content (see _strip_tags)
 _TAG = re.compile(r"<(script|style|iframe)\b[^<>]{0,500}>|</?[a-zA-Z][^<>]{0,500}>")
 _END_TAGS = {name: re.compile(rf"</{name}\s*>") for name in ("script", "style", "iframe")}
@@ -335,62 +255,6 @@ def _strip_tags(text: str, repl: str) -> str:
     out.append(text[pos:])
     return "".join(out)
 
-
-def _is_date_line(text: str, words: list[str]) -> bool:
-    if len(words) > 10 or len(text) > 80 or not _DIGIT.search(text):
-        return False
-    for w in words:
-        w = w.strip(".,:;()[]|•·").lower()
-        if w and w not in _DATE_WORDS and not _DATE_TOKEN.match(w):
-            return False
-    return True
-
-
-def _is_byline(text: str, words: list[str]) -> bool:
-    if len(words) > 8 or text[-1:] in ".!?" or not _BYLINE.match(text):
-        return False
-    names = [w for w in words[1:] if w.lower() not in _BYLINE_JOINERS]
-    return bool(names) and all(w[:1].isupper() or w[:1] in ",:" for w in names)
-
-
-def is_boilerplate_line(text: str) -> bool:
-    """True if a body paragraph is page furniture: a label, read-more prompt, photo credit,
-    copyright line, reading time, date or byline line, promo, or tweet signature."""
-    if not _HAS_WORDCHAR.search(text):
-        return True
-    if len(text) > 400:
-        return False
-    words = text.split()
-    n = len(words)
-    if len(text) > 12 * n + 40:  # unspaced script (CJK): word counts say nothing
-        n = len(text) // 4
-    if n > 45:
-        return False
-    text = nfc(text)
-    low = text.lower()
-    if any(p in low for p in _PROMO_PHRASES) or ("follow" in low and _FOLLOW_ON.search(low)):
-        return True
-    if n <= 25 and _OUR_CHANNEL.search(low) and _CALL_TO_ACTION.search(low):
-        return True
-    if _COPYRIGHT_START.match(text) or any(p in low for p in _COPYRIGHT_PHRASES):
-        return n <= 40
-    if n > 25:
-        return False
-    if _READ_MORE_PREFIX.match(text):
-        return len(text) < 200
-    if n <= 14 and _CREDIT_PREFIX.match(text):
-        return True
-    if n <= 10 and _AGENCY_CREDIT.search(text) and text[-1:] not in ".!?\"”“":
-        return True
-    if _CREDIT_SUFFIX.search(text):
-        return True
-    if n <= 6 and (_LABEL_LINE.match(text) or _READING_TIME.search(text)):
-        return True
-    if _is_date_line(text, words) or _is_byline(text, words):
-        return True
-    if ("@" in text and _TWEET_SIGNATURE.search(text)) or "pic.twitter.com/" in low:
-        return True
-    return n <= 3 and text.startswith("(") and text.endswith(")")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,7 +332,7 @@ def _clean(paras: list[str], title_keys: set[str]) -> list[str]:
             text = " ".join(_strip_tags(text, " ").split())
             if not text:
                 continue
-        if is_boilerplate_line(text):
+        if classify_line(text, GENERIC_BODY_CHECKS) is not None:
             continue
         if i < 4 and title_keys and len(text) < 300 and compare_key(text) in title_keys:
             continue
@@ -522,7 +386,7 @@ def _recover_siblings(tree, paras: list[str]) -> list[str]:
         elif (
             sig in shapes
             and next(p.iterancestors("article"), None) in articles
-            and not is_boilerplate_line(text)
+            and classify_line(text, GENERIC_BODY_CHECKS) is None
         ):
             inserts.setdefault(last, []).append(nfc(text))
     if not inserts:
@@ -592,7 +456,7 @@ def _repair(tree, descriptions: list[str]) -> list[str]:
 def _add_lead(paras: list[str], lead: str | None) -> list[str]:
     if (
         lead
-        and not is_boilerplate_line(lead)
+        and classify_line(lead, GENERIC_BODY_CHECKS) is None
         and compare_key(lead)[:80] not in compare_key(" ".join(paras[:3]))
     ):
         return [lead, *paras]

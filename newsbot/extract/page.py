@@ -29,7 +29,6 @@ from newsbot import clock
 from newsbot.canonical import judge
 from newsbot.dates import Stamp, find_stamps, from_epoch, parse_stamp, to_iso, tzinfo_for
 from newsbot.extract.body import (
-    MAX_DATE_LINE_CHARS,
     filter_body,
     link_text_keys,
     mostly_links,
@@ -66,15 +65,16 @@ from newsbot.extract.related import (
 )
 from newsbot.extract.selectors import select
 from newsbot.extract.titles import strip_site_name
-from newsbot.extract.vocab import (
-    is_account_name,
-    is_desk,
-    strip_byline_prefix,
-)
 from newsbot.items import Article
 from newsbot.registry import Outlet, load_registry
 from newsbot.text import clean_line, compare_key
 from newsbot.urls import absolute_url, host_of
+from newsbot.vocabulary.labels import (
+    is_account_name,
+    is_desk,
+    strip_byline_prefix,
+)
+from newsbot.vocabulary.lines import MAX_DATE_LINE_CHARS
 
 log = logging.getLogger(__name__)
 

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsbot.boilerplate import (
+from newsbot.items import Article, related_link
+from newsbot.registry import load_registry
+from newsbot.text import clean_line, compare_key, tokens
+from newsbot.urls import canonicalize_url
+from newsbot.vocabulary.lines import (
+    HEADING_CHECKS,
     MARKER,
+    LineContext,
+    classify_line,
     load_phrasebook,
     looks_like_prose,
     marker_ends_body,
     sentence_end,
 )
-from newsbot.items import Article, related_link
-from newsbot.registry import load_registry
-from newsbot.text import clean_line, compare_key, tokens
-from newsbot.urls import canonicalize_url
 
 BULLETS = ("•", "●", "▪", "◦", "·", "-", "*", "–")
 # A headline that is repeated to make a related link is not longer than this.
@@ -65,12 +68,12 @@ class _Reader:
 
     def __init__(self, lines: list[_Line]):
         self.lines = lines
-        self.book = load_phrasebook()
+        self.context = LineContext(book=load_phrasebook())
         self.registry = load_registry()
 
     def heading(self, i: int) -> str | None:
         line = self.lines[i]
-        return None if line.bullet else self.book.heading_kind(line.text)
+        return None if line.bullet else classify_line(line.text, HEADING_CHECKS, self.context)
 
     def is_outlet(self, i: int) -> bool:
         line = self.lines[i]

@@ -4,7 +4,7 @@ the body.
 Two sources, merged in page order and de-duplicated (first occurrence wins):
 
 * profile rules (``[[versions.related]]``): each element matching ``item`` is one link;
-* generic rules, driven by the vocabulary in ``vocab.toml``:
+* generic rules, driven by the labels in ``newsbot/vocabulary/labels.toml``:
   - a heading or label whose text is a related phrase ("এই বিভাগের আরও খবর", "আরও পড়ুন", …)
     introduces the links of the box it sits in (inline also-read box or "আরও পড়ুন: <a>…</a>"
     paragraph) or, failing that, of the blocks that follow it, up to the next heading;
@@ -26,10 +26,12 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
-from newsbot.boilerplate import looks_like_prose
 from newsbot.extract.profiles import RelatedRule
 from newsbot.extract.selectors import select
-from newsbot.extract.vocab import (
+from newsbot.registry import Registry, load_registry
+from newsbot.text import clean_line, compare_key
+from newsbot.urls import absolute_url, canonicalize_url
+from newsbot.vocabulary.labels import (
     MAX_LABEL_CHARS,
     is_navigation_heading,
     is_related_heading,
@@ -37,9 +39,7 @@ from newsbot.extract.vocab import (
     strip_related_prefix,
     vocab,
 )
-from newsbot.registry import Registry, load_registry
-from newsbot.text import clean_line, compare_key
-from newsbot.urls import absolute_url, canonicalize_url
+from newsbot.vocabulary.lines import looks_like_prose
 
 #: English labels as element text (English editions of Bengali outlets).
 ENGLISH_MARKERS = (">Read more<", ">Read More<", ">Also read", ">Also Read", ">Read also",

@@ -2,13 +2,16 @@
 
 Three sources of knowledge, applied in this order:
 
-1. the phrase rules of ``newsbot/data/boilerplate_bn.tsv`` (read-more and follow prompts, share and
-   comment widgets, captions, attributions, print/e-paper links, ad labels, bylines and desk lines
-   standing alone, section markers after which nothing is article text);
+1. the phrase rules of ``newsbot/vocabulary/boilerplate_bn.tsv`` (read-more and follow prompts,
+   share and comment widgets, captions, attributions, print/e-paper links, ad labels, bylines and
+   desk lines standing alone, section markers after which nothing is article text);
 2. the article's own fields: a body line that repeats the title, the image caption, an author or
    the desk;
-3. template lines learned per outlet during the crawl (``newsbot.boilerplate.TemplateStore``) and
+3. template lines learned per outlet during the crawl (``newsbot.cleaning.templates``) and
    persisted between runs in ``NEWSBOT_TEMPLATES_PATH``.
+
+The logic is :mod:`newsbot.cleaning` (1 and 2: :func:`newsbot.cleaning.phrases.phrase_pass`);
+this module is its Scrapy pipeline: settings, stats, persistence.
 """
 
 from __future__ import annotations
@@ -24,30 +27,17 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsbot import conf, statskeys
-from newsbot.boilerplate import (
-    ALSO_READ,
-    DESK,
-    MARKER,
-    PhraseBook,
-    TemplateStore,
-    line_key,
-    load_phrasebook,
-    load_phrasebook_file,
-    looks_like_prose,
-    marker_ends_body,
-)
+from newsbot.cleaning.phrases import outlet_names, own_lines, phrase_pass
+from newsbot.cleaning.templates import TemplateStore
 from newsbot.cluster.templates import SharedTemplates
 from newsbot.pipelines.base import CountingPipeline
-from newsbot.registry import load_registry
 from newsbot.services import ServiceUnavailable
-from newsbot.text import clean_line
+from newsbot.text import line_key
 from newsbot.urls import host_of
+from newsbot.vocabulary.lines import PhraseBook, load_phrasebook, load_phrasebook_file
 
 logger = logging.getLogger(__name__)
 
-# After an "also read" heading, at most this many headline lines are taken as its links.
-MAX_ALSO_READ_LINKS = 6
-_DESK_STRIP = " ।.,:;|-–—"
 
 
 class BoilerplatePipeline(CountingPipeline):
@@ -124,56 +114,19 @@ class BoilerplatePipeline(CountingPipeline):
 
     def _phrase_pass(self, adapter: ItemAdapter, removed: Counter[str]) -> list[str]:
         """Body lines left after the phrase rules and the item's own fields."""
-        body: list[str] = list(adapter.get("body") or [])
-        names = self._outlet_names(adapter.get("outlet_id"))
-        image = adapter.get("image") if isinstance(adapter.get("image"), dict) else {}
-        own = {
-            line_key(adapter.get("title") or ""): "title",
-            line_key((image or {}).get("caption") or ""): "caption",
-            **{line_key(a): "byline" for a in adapter.get("authors") or []},
-            line_key(adapter.get("desk") or ""): DESK,
-        }
-        own.pop("", None)
+        outlet_id = adapter.get("outlet_id")
+        if outlet_id not in self._names:
+            self._names[outlet_id] = outlet_names(outlet_id)
         titles = [link.get("title") or "" for link in adapter.get("related_links") or []
                   if isinstance(link, dict)]
-        kept: list[str] = []
-        seen_prose = False
-        link_budget = 0  # headline lines still to drop after an "also read" heading
-        for index, line in enumerate(body):
-            if link_budget:
-                if not looks_like_prose(line) and self.book.heading_kind(line) is None:
-                    removed["also_read_link"] += 1
-                    link_budget -= 1
-                    continue
-                link_budget = 0
-            key = line_key(line)
-            rule = self.book.classify(line, names, key)
-            kind = rule.kind if rule is not None else own.get(key)
-            if kind is None:
-                kept.append(line)
-                seen_prose = seen_prose or looks_like_prose(line)
-                continue
-            removed[kind] += 1
-            if kind == MARKER and seen_prose:
-                if marker_ends_body(body[index + 1:], titles):
-                    removed["after_marker"] += len(body) - index - 1
-                    break
-                continue  # a subheading inside the article: only the heading line goes
-            if kind in (MARKER, ALSO_READ):
-                link_budget = MAX_ALSO_READ_LINKS
-            elif kind == DESK and not adapter.get("desk"):
-                adapter["desk"] = clean_line(line).strip(_DESK_STRIP) or None
-                self._inc("desk_moved")
-        return kept
-
-    def _outlet_names(self, outlet_id: str | None) -> tuple[str, ...]:
-        if outlet_id not in self._names:
-            outlet = load_registry().by_id(outlet_id) if outlet_id else None
-            names: tuple[str, ...] = ()
-            if outlet is not None:
-                names = tuple(dict.fromkeys([outlet.name_bn, *(f.value for f in outlet.names)]))
-            self._names[outlet_id] = names
-        return self._names[outlet_id]
+        result = phrase_pass(list(adapter.get("body") or []), self.book,
+                             names=self._names[outlet_id], own=own_lines(adapter),
+                             link_titles=titles, has_desk=bool(adapter.get("desk")))
+        removed.update(result.removed)
+        if result.desk_moves:
+            adapter["desk"] = result.desk
+            self._inc("desk_moved", result.desk_moves)
+        return result.kept
 
     # -- persistence ---------------------------------------------------------------------------
 

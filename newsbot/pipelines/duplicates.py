@@ -9,9 +9,9 @@ from itemadapter import ItemAdapter
 from scrapy.settings import BaseSettings
 
 from newsbot import conf, default_settings, statskeys
-from newsbot.boilerplate import word_count
 from newsbot.pipelines.base import CountingPipeline
 from newsbot.text import compare_key, line_key, split_sentences
+from newsbot.vocabulary.lines import word_count
 
 
 def dedupe_sentences(

@@ -1,15 +1,15 @@
-"""Vocabulary of Bengali page furniture (``vocab.toml``): related-link headings, navigation
-headings, teaser link texts and desk bylines, loaded once and matched by comparison key."""
+"""Labels of Bengali page furniture (``labels.toml``): related-link headings, navigation
+headings, teaser link texts and desk bylines, loaded once and matched by comparison key
+(:func:`newsbot.text.compare_key`)."""
 
 from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 
 from newsbot.text import clean_line, compare_key, keys_of, nfc, phrase_pattern, spellings
+from newsbot.vocabulary import LABELS_FILE, load_toml
 
 #: Longest text (characters) a heading or label may have.
 MAX_LABEL_CHARS = 48
@@ -39,19 +39,24 @@ class Vocab:
 @functools.cache
 def vocab() -> Vocab:
     """The bundled vocabulary (read once)."""
-    text = resources.files("newsbot.extract").joinpath("vocab.toml").read_text("utf-8")
-    data = tomllib.loads(text)
-
+    data = load_toml(LABELS_FILE)
+    related = [*data["related"]["section_markers"], *data["related"]["also_read"],
+               *data["related"]["headings"]]
+    navigation = [*data["navigation"]["section_markers"], *data["navigation"]["ticker"],
+                  *data["navigation"]["ad_labels"], *data["navigation"]["headings"]]
+    link_texts = [*data["navigation"]["teaser_prompts"], *data["navigation"]["link_texts"]]
+    desks = [*data["byline"]["desk_lines"], *data["byline"]["staff_lines"],
+             *data["byline"]["desks"]]
     return Vocab(
-        related=keys_of(data["related"]["headings"]),
-        navigation=keys_of(data["navigation"]["headings"]),
-        link_texts=keys_of(data["navigation"]["link_texts"]),
-        desks=keys_of(data["byline"]["desks"]),
+        related=keys_of(related),
+        navigation=keys_of(navigation),
+        link_texts=keys_of(link_texts),
+        desks=keys_of(desks),
         accounts=keys_of(data["byline"]["accounts"]),
         desk_suffixes=tuple(compare_key(v) for v in data["byline"]["desk_suffixes"]),
         byline_prefix_re=_byline_prefix_regex(data["byline"]["prefixes"]),
-        related_prefix_re=_prefix_regex(data["related"]["headings"]),
-        related_markers=_markers(data["related"]["headings"]),
+        related_prefix_re=_prefix_regex(related),
+        related_markers=_markers(related),
     )
 
 

@@ -1,9 +1,19 @@
-"""``python -m newsbot extract PAGE.html [--url URL]``: print the record the feed would hold.
+"""The public API: extraction (:mod:`newsbot.extract`) and cleaning (:mod:`newsbot.cleaning`)
+composed, and ``python -m newsbot extract PAGE.html [--url URL]``.
 
-The page is extracted (:func:`newsbot.extract.extract_html`) and cleaned by the same item
-pipelines a crawl runs (:func:`newsbot.cleaning.clean_article`); the record is printed as one
-JSON object. A record the pipelines would drop is still printed, its drop reason in
-``dropped`` (null when kept). A page without an article prints ``{"url", "dropped", "error"}``.
+Library::
+
+    extract_article(response) -> Article          # Scrapy TextResponse; raises ExtractionError
+    extract_html(html, url=None, encoding=None) -> Article
+    clean(article) -> (record, drop reason)       # the cleaning pipelines of a crawl
+    extract_record(html, url=None) -> dict        # cleaned as the feed holds it (+ "dropped")
+    main_text(html, url=None) -> str              # cleaned body, paragraphs joined by blank lines
+    ExtractionError(reason)                       # .reason: empty_page, binary_content, ...
+
+The command extracts the page (:func:`extract_html`) and cleans it by the same item pipelines a
+crawl runs (:func:`newsbot.cleaning.clean_article`); the record is printed as one JSON object. A
+record the pipelines would drop is still printed, its drop reason in ``dropped`` (null when
+kept). A page without an article prints ``{"url", "dropped", "error"}``.
 
 Exit status: 0 a record was printed (kept or dropped), 1 the page holds no article, 2 bad
 command line or unreadable file.
@@ -15,12 +25,59 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-from newsbot.extract.api import clean, extract_html
-from newsbot.extract.guard import ExtractionError
+from newsbot.cleaning import clean_article
+from newsbot.extract import ExtractionError, extract_article, extract_html
+from newsbot.items import Article
 from newsbot.text import valid_text
 
+__all__ = [
+    "ExtractionError",
+    "clean",
+    "extract_article",
+    "extract_html",
+    "extract_record",
+    "main",
+    "main_text",
+]
+
 EXIT_OK, EXIT_NO_ARTICLE, EXIT_USAGE = 0, 1, 2
+
+
+def clean(article: Article, *, text_only: bool = False) -> tuple[dict[str, Any], str | None]:
+    """The record the cleaning pipelines make of ``article`` and their drop reason (or None).
+
+    ``text_only`` lets the cleaner skip work that does not change the body (validation,
+    language detection)."""
+    return clean_article(article, text_only=text_only)
+
+
+def extract_record(html: str | bytes, url: str | None = None,
+                   encoding: str | None = None) -> dict[str, Any]:
+    """The cleaned record of a page (``url`` optional, as for :func:`extract_html`); a record
+    the pipelines would drop carries ``dropped``. Raises :class:`ExtractionError` when the
+    page holds no article."""
+    record, reason = clean(extract_html(html, url, encoding=encoding))
+    record = dict(record)
+    if reason:
+        record["dropped"] = reason
+    return record
+
+
+def main_text(html: str, url: str | None = None) -> str:
+    """The cleaned body text of a page, paragraphs joined by blank lines ('' when the page holds
+    no article text; an unexpected error is logged at ERROR by :func:`extract_html`). ``url``
+    is optional."""
+    try:
+        article = extract_html(html, url, text_only=True)
+    except ExtractionError:
+        return ""
+    record, _ = clean(article, text_only=True)
+    body = record.get("body") if isinstance(record, dict) else None
+    if body is None:
+        body = article.body
+    return "\n\n".join(p for p in body if p)
 
 
 def build_parser() -> argparse.ArgumentParser:
