@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from newsbot.cleaning import clean_article
+from newsbot.cleaning import clean_article, clean_body
 from newsbot.errors import ConfigError
 from newsbot.extract.guard import ExtractionError
 from newsbot.extract.page import extract_page
@@ -84,8 +84,5 @@ def main_text(html: str, url: str | None = None) -> str:
         article = extract_html(html, url, text_only=True)
     except ExtractionError:
         return ""
-    record, _ = clean(article, text_only=True)
-    body = record.get("body") if isinstance(record, dict) else None
-    if body is None:
-        body = article.body
-    return "\n\n".join(p for p in body if p)
+    # the article is spent here: cleaned in place, no copy and no record
+    return "\n\n".join(p for p in clean_body(article) if p)

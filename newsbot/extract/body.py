@@ -21,7 +21,7 @@ from newsbot.extract.vocab import (
     is_related_heading,
     strip_related_prefix,
 )
-from newsbot.text import clean_line, compare_key
+from newsbot.text import clean_line, compare_key, line_key
 
 #: Paragraphs this short that hold a date are date lines, not body text.
 MAX_DATE_LINE_CHARS = 80
@@ -73,7 +73,7 @@ def filter_body(paragraphs: list[str], drop_keys: set[str], title: str = "") -> 
         line = clean_line(para)
         if not line:
             continue
-        key = compare_key(line)
+        key = line_key(line)  # remembered: the cleaning pipelines ask for it again
         if not key or key in drop_keys:
             continue
         if is_related_heading(line) or is_navigation_heading(line):

@@ -328,12 +328,17 @@ class GenericExtractor:
         return authors, desk
 
     def _visible_byline(self) -> list[str]:
-        """Short texts of byline elements (class or rel naming an author or reporter)."""
-        out: list[str] = []
+        """Short texts of byline elements (class or rel naming an author or reporter); read
+        once per page."""
+        out = self.ctx.cache.get("byline_texts")
+        if out is not None:
+            return out
+        out = []
         for node in furniture(self.ctx.root, self.ctx.cache)["byline"][:6]:
             text = element_text(node)
             if text and len(text) <= MAX_BYLINE_CHARS and text not in out:
                 out.append(text)
+        self.ctx.cache["byline_texts"] = out
         return out
 
     def section(self) -> str | None:
@@ -432,11 +437,13 @@ class GenericExtractor:
                                      html=self.ctx.loaded.html))
         return merge(parts, page_url=self.ctx.url)
 
-    def body_paragraphs(self) -> list[str]:
-        """Visible body: the generic extractor on the shared tree (related blocks removed)."""
+    def body_paragraphs(self, spend_tree: bool = False) -> list[str]:
+        """Visible body: the generic extractor on the shared tree (related blocks removed).
+        ``spend_tree``: nothing reads the tree afterwards, so it is cut in place, not copied."""
         from newsbot.extract.generic import generic_body
 
-        return generic_body(self.ctx.loaded.html, self.ctx.url, tree=self.ctx.root)
+        return generic_body(self.ctx.loaded.html, self.ctx.url, tree=self.ctx.root,
+                            copy_tree=not spend_tree)
 
     # -- assembly ------------------------------------------------------------------------------
 
@@ -462,7 +469,13 @@ class GenericExtractor:
         self.related_result = related = self.related()
         link_keys = link_text_keys(ctx.root)
         remove_elements(related.elements)
-        body = self.body_paragraphs()
+        # The text alone of a page without outlet reads nothing of the tree after its body but
+        # the byline elements (read now, when metadata names no author): the body extractor
+        # may then cut the shared tree instead of a copy of it.
+        spend_tree = text_only and ctx.outlet is None and ctx.version is None
+        if spend_tree and not self.ctx.meta.authors:
+            self._visible_byline()
+        body = self.body_paragraphs(spend_tree=spend_tree)
         json_body = (ctx.meta.article_body or "")
         if not body or (json_body and space_key(" ".join(body)) == space_key(json_body)):
             # No visible body (the generic extractor may fall back on articleBody itself,
@@ -561,12 +574,12 @@ class ProfileExtractor(GenericExtractor):
             return self._strip_site(clean_line(" ".join(values)))
         return super().title()
 
-    def body_paragraphs(self) -> list[str]:
+    def body_paragraphs(self, spend_tree: bool = False) -> list[str]:
         """Paragraphs of the profile's body containers (minus ``drop``), else generic."""
         paragraphs = profile_body(self.ctx.sel, self.version)
         if not paragraphs and self.version.body:
             self.ctx.misses.append("body")
-        return paragraphs or super().body_paragraphs()
+        return paragraphs or super().body_paragraphs(spend_tree=spend_tree)
 
 
 def _split_names(raw: str) -> list[str]:
