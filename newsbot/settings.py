@@ -95,6 +95,9 @@ NEWSBOT_TEMPLATES_LEARN = True
 NEWSBOT_TEMPLATES_SAVE_EVERY = 100
 NEWSBOT_TEMPLATES_SAVE_INTERVAL = 300
 NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS = 3
+# A title part that the titles of this many pages of a host share is the site's name.
+NEWSBOT_TITLE_SITE_MIN_PAGES = 3
+NEWSBOT_TITLE_SITE_MAX_HOSTS = 1000
 # The drop ledger logs each drop in one line; Scrapy's own message would repeat the whole item.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
