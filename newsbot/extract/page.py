@@ -528,8 +528,11 @@ class GenericExtractor:
         # a page without body text is a listing only where it claims to be an article; else
         # the caller says why it holds no text
         if (body or is_article(ctx.meta)) and has_visible_text(ctx.root):
-            title = ctx.meta.title or _first(ctx.sel.xpath("//title//text()").getall())
-            listing = listing_reason(ctx.root, chars, f"{title} {self.title()}")
+            # every name the page gives itself: metadata may have taken a blog's name from
+            # its <h1> where the <title> holds the post's headline
+            titles = dict.fromkeys([ctx.meta.title or "", self.title(),
+                                    _first(ctx.sel.xpath("//title//text()").getall())])
+            listing = listing_reason(ctx.root, chars, " ".join(t for t in titles if t))
             if listing:
                 raise ExtractionError("not_article", f"{ctx.url}: a listing ({listing})")
         if not body:
