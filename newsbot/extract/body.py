@@ -169,6 +169,9 @@ def mostly_links(paragraph: str, link_keys: set[str]) -> bool:
         return False
     if key in link_keys:
         return True
+    need = MAX_LINK_SHARE * len(key)
+    if sum(map(len, link_keys)) < need:
+        return False  # all the page's link texts together could not cover it
     covered = sum(len(k) for k in link_keys if len(k) < len(key) and k in key)
-    return covered >= MAX_LINK_SHARE * len(key)
+    return covered >= need
 

@@ -470,11 +470,10 @@ class GenericExtractor:
         link_keys = link_text_keys(ctx.root)
         remove_elements(related.elements)
         # The text alone of a page without outlet reads nothing of the tree after its body but
-        # the byline elements (read now, when metadata names no author): the body extractor
-        # may then cut the shared tree instead of a copy of it.
+        # byline elements, which the body extractor leaves where they were (it cuts chrome,
+        # hidden blocks, ads and link lists, where no byline of the article's own stands): it
+        # may cut the shared tree instead of a copy of it.
         spend_tree = text_only and ctx.outlet is None and ctx.version is None
-        if spend_tree and not self.ctx.meta.authors:
-            self._visible_byline()
         body = self.body_paragraphs(spend_tree=spend_tree)
         json_body = (ctx.meta.article_body or "")
         if not body or (json_body and space_key(" ".join(body)) == space_key(json_body)):
