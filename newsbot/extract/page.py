@@ -328,17 +328,12 @@ class GenericExtractor:
         return authors, desk
 
     def _visible_byline(self) -> list[str]:
-        """Short texts of byline elements (class or rel naming an author or reporter); read
-        once per page."""
-        out = self.ctx.cache.get("byline_texts")
-        if out is not None:
-            return out
-        out = []
+        """Short texts of byline elements (class or rel naming an author or reporter)."""
+        out: list[str] = []
         for node in furniture(self.ctx.root, self.ctx.cache)["byline"][:6]:
             text = element_text(node)
             if text and len(text) <= MAX_BYLINE_CHARS and text not in out:
                 out.append(text)
-        self.ctx.cache["byline_texts"] = out
         return out
 
     def section(self) -> str | None:
