@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsbot.cleaning import clean_article
+from newsbot.cleaning import clean_article, clean_body
 from newsbot.extract import ExtractionError, extract_article, extract_html
 from newsbot.items import Article
 from newsbot.text import valid_text
@@ -73,11 +73,8 @@ def main_text(html: str, url: str | None = None) -> str:
         article = extract_html(html, url, text_only=True)
     except ExtractionError:
         return ""
-    record, _ = clean(article, text_only=True)
-    body = record.get("body") if isinstance(record, dict) else None
-    if body is None:
-        body = article.body
-    return "\n\n".join(p for p in body if p)
+    # the article is spent here: cleaned in place, no copy and no record
+    return "\n\n".join(p for p in clean_body(article) if p)
 
 
 def build_parser() -> argparse.ArgumentParser:

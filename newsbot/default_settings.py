@@ -72,6 +72,10 @@ NEWSBOT_TEMPLATES_SAVE_EVERY = 100
 NEWSBOT_TEMPLATES_SAVE_INTERVAL = 300
 # A sentence this short ("না।", "হ্যাঁ।") may be repeated on purpose; it is left alone.
 NEWSBOT_DUPLICATE_MIN_SENTENCE_WORDS = 3
+# A title part that the titles of this many pages of a host share is the site's name (removed);
+# at most this many hosts are remembered (the least recently seen forgotten first).
+NEWSBOT_TITLE_SITE_MIN_PAGES = 3
+NEWSBOT_TITLE_SITE_MAX_HOSTS = 1000
 
 # -- incremental runs -------------------------------------------------------------------------
 # Per canonical URL: content fingerprint, first/last seen, delivery state; per outlet: run history.

@@ -41,7 +41,11 @@ NFC_SAFE_CHARS = (
     r"\u200c\u200d\u2010-\u2027\u2030-\u205e\u20a0-\u20c0"
 )
 NFC_UNSAFE_PAIRS = r"\u09c7[\u09be\u09d7]|[\u09cd\u09fe]\u09bc|\u09fe\u09cd"
-_NFC_RISK_RE = re.compile(f"[^{NFC_SAFE_CHARS}]|{NFC_UNSAFE_PAIRS}")
+# The same check in two faster steps: one character class (a scan the regex engine runs
+# without backtracking into an alternation), then the pairs as plain substrings.
+_NFC_UNSAFE_CHAR_RE = re.compile(f"[^{NFC_SAFE_CHARS}]")
+_NFC_UNSAFE_PAIRS = ("\u09c7\u09be", "\u09c7\u09d7", "\u09cd\u09bc", "\u09fe\u09bc",
+                     "\u09fe\u09cd")
 # Code points that are not text: lone surrogates (JSON-LD escapes such as \ud83d without their
 # pair; writing them as UTF-8 raises) and the noncharacters U+FFFE/U+FFFF.
 _INVALID_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -60,7 +64,10 @@ def nfc(text: str) -> str:
 
     Skips the work when ``text`` certainly is NFC already (see ``NFC_SAFE_CHARS``).
     """
-    if _NFC_RISK_RE.search(text) is None:
+    if text.isascii() or (
+        _NFC_UNSAFE_CHAR_RE.search(text) is None
+        and not any(pair in text for pair in _NFC_UNSAFE_PAIRS)
+    ):
         return text
     return unicodedata.normalize("NFC", valid_text(text))
 
@@ -87,23 +94,26 @@ def _variant_table() -> dict[str, str]:
 #: Spelling variant -> canonical spelling (whole words).
 SPELLING_VARIANTS: dict[str, str] = _variant_table()
 _WORD_EDGE = rf"[{_BN_LETTER}\w]"
+# a text holding none of these letters holds no spelling variant (a set test is cheaper than
+# the variants' regular expression)
+_VARIANT_FIRSTS = frozenset(v[0] for v in SPELLING_VARIANTS)
 _VARIANT_RE = re.compile(
     rf"(?<!{_WORD_EDGE})(?:"
     + "|".join(map(re.escape, sorted(SPELLING_VARIANTS, key=len, reverse=True)))
     + rf")(?!{_WORD_EDGE})"
 ) if SPELLING_VARIANTS else None
-# A text holding none of these characters holds no variant: most text skips the regex.
-_VARIANT_FIRST_CHARS = frozenset(v[0] for v in SPELLING_VARIANTS)
 
 
 def fold(text: str) -> str:
     """The comparison form of ``text`` with its spacing and punctuation kept: NFC, case-folded,
     no zero-width characters, a visarga typed as a colon written ":", spelling variants
     written in their canonical spelling. ``compare_key`` is this minus spacing and punctuation."""
-    s = _ZERO_WIDTH_RE.sub("", nfc(text).casefold())
-    if "\u0983" in s:
-        s = _VISARGA_COLON_RE.sub(":", s)
-    if _VARIANT_RE is not None and any(ch in s for ch in _VARIANT_FIRST_CHARS):
+    s = nfc(text).casefold()
+    if not s.isascii():  # else no zero-width character or visarga in it
+        s = _ZERO_WIDTH_RE.sub("", s)
+        if "\u0983" in s:
+            s = _VISARGA_COLON_RE.sub(":", s)
+    if _VARIANT_RE is not None and not _VARIANT_FIRSTS.isdisjoint(s):
         s = _VARIANT_RE.sub(lambda m: SPELLING_VARIANTS[m.group(0)], s)
     return s
 

@@ -95,3 +95,43 @@ def test_a_page_of_teasers_only_is_a_listing_whatever_its_headline() -> None:
 def test_few_teasers_never_make_a_listing() -> None:
     root = build_context(article(PARAS[:1], TEASERS[:2]), URL).root
     assert listing_reason(root, body_chars=100) is None
+
+
+def blog_post(headline_html: str, paras: list[str]) -> str:
+    """A short blog post as blog themes print it: the blog's name in a linked <h1>, the post's
+    headline in a heading of its own, a sidebar of recent posts."""
+    recent = "".join(f'<li><a href="/2026/11/{i}.html">{t}</a></li>'
+                     for i, t in enumerate(TEASERS))
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    return (
+        "<html><head><title>আমার খাতা: শীতের সকালে কুয়াশায় ঢাকা শহর</title>"
+        "<meta property='og:type' content='article'></head><body>"
+        "<div id='header'><h1><a href='https://khata.example.com/'>আমার খাতা ব্লগ</a></h1></div>"
+        f"<div class='post'>{headline_html}<div class='entry'>{body}</div></div>"
+        f"<div id='sidebar'><h2>সাম্প্রতিক লেখা</h2><ul>{recent}</ul></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize("headline", [
+    # a headline that links to the post itself (WordPress, Blogger) ...
+    "<h2 class='entry-title'><a href='https://khata.example.com/2026/12/fog.html'>"
+    "শীতের সকালে কুয়াশায় ঢাকা শহর</a></h2>",
+    # ... or an <h3> under the blog's name (TypePad)
+    "<h3 class='entry-header'>শীতের সকালে কুয়াশায় ঢাকা শহর</h3>",
+])
+def test_a_short_blog_post_under_a_linked_or_h3_headline_is_an_article(headline: str) -> None:
+    html = blog_post(headline, PARAS[:1])
+    root = build_context(html, None).root
+    assert evidence(root).teasers >= 8
+    assert listing_reason(root, body_chars=len(PARAS[0]),
+                          title="আমার খাতা: শীতের সকালে কুয়াশায় ঢাকা শহর") is None
+    got = extract_html(html)
+    assert PARAS[0] in got.body
+
+
+def test_a_logo_heading_linking_home_is_not_the_pages_own_headline() -> None:
+    # the site's name in a linked <h1> is held by every title of the site, a listing's too
+    html = blog_post("", []).replace("আমার খাতা: শীতের সকালে কুয়াশায় ঢাকা শহর",
+                                     "আমার খাতা ব্লগ | সাম্প্রতিক লেখা")
+    root = build_context(html, None).root
+    assert listing_reason(root, body_chars=200, title="আমার খাতা ব্লগ | সাম্প্রতিক লেখা")

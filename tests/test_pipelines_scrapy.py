@@ -30,7 +30,8 @@ def test_manager_runs_pipelines_in_order_and_counts_in_crawl_stats(tmp_path: Pat
     async def crawl() -> tuple[Article, BaseException | None]:
         manager = ItemPipelineManager.from_crawler(crawler)
         assert [type(p).__name__ for p in manager.middlewares] == [
-            "CanonicalPipeline", "SourceFingerprintPipeline", "NormalisePipeline",
+            "CanonicalPipeline", "SourceFingerprintPipeline", "TitleSiteNamePipeline",
+            "NormalisePipeline",
             "BoilerplatePipeline", "DuplicateLinesPipeline",
             "RelatedOutletsPipeline", "ValidatePipeline", "LanguagePipeline"]
         await manager.open_spider_async()

@@ -19,6 +19,7 @@ from newsbot.cleaning.runner import (
     Cleaner,
     CleaningStats,
     clean_article,
+    clean_body,
     cleaning_settings,
     pipeline_order,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Cleaner",
     "CleaningStats",
     "clean_article",
+    "clean_body",
     "cleaning_settings",
     "pipeline_order",
 ]

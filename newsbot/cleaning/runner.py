@@ -18,6 +18,7 @@ from typing import Any
 CLEANING_PIPELINES: dict[str, int] = {
     "newsbot.pipelines.canonical.CanonicalPipeline": 280,
     "newsbot.pipelines.source.SourceFingerprintPipeline": 290,
+    "newsbot.pipelines.titles.TitleSiteNamePipeline": 295,
     "newsbot.pipelines.normalise.NormalisePipeline": 300,
     "newsbot.pipelines.boilerplate.BoilerplatePipeline": 310,
     "newsbot.pipelines.duplicates.DuplicateLinesPipeline": 320,
@@ -124,6 +125,25 @@ class Cleaner:
                 break
         return record(item), reason
 
+    def clean_body(self, article: Any) -> list[str]:
+        """The cleaned body of ``article``, cleaned in place: no copy, no record (for a caller
+        that wants only the text and drops the article). A dropped body is the body as it stood
+        when it was dropped, as in :meth:`clean`."""
+        from itemadapter import ItemAdapter
+        from scrapy.exceptions import DropItem
+
+        from newsbot import statskeys
+        from newsbot.drops import drop_reason
+
+        item = article
+        for pipeline in self.pipelines:
+            try:
+                item = pipeline.process_item(item)
+            except DropItem as exc:
+                self.stats.inc_value(statskeys.drop(drop_reason(exc)))
+                break
+        return list(ItemAdapter(item).get("body") or [])
+
     def close(self) -> None:
         """Let the pipelines finish (save what they learned, when learning is on)."""
         for pipeline in self.pipelines:
@@ -153,3 +173,9 @@ def clean_article(article: Any, settings: Any = None, stats: Any = None,
         return cleaner.clean(article)
     finally:
         cleaner.close()
+
+
+def clean_body(article: Any) -> list[str]:
+    """The body of ``article`` after the pipelines that change it (as ``clean_article(article,
+    text_only=True)`` gives it), cleaned in place: ``article`` is spent."""
+    return _default_cleaner(True).clean_body(article)

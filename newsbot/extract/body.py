@@ -13,7 +13,7 @@ from newsbot.extract.hygiene import invisible_elements
 from newsbot.extract.profiles import ProfileVersion
 from newsbot.extract.related import element_text, remove_elements
 from newsbot.extract.selectors import select
-from newsbot.text import clean_line, compare_key
+from newsbot.text import clean_line, line_key
 from newsbot.vocabulary.lines import PROFILE_BODY_CHECKS, LineContext, classify_line
 
 #: A body paragraph made of link texts to this share is navigation.
@@ -60,7 +60,7 @@ def filter_body(paragraphs: list[str], drop_keys: set[str], title: str = "") -> 
         line = clean_line(para)
         if not line:
             continue
-        key = compare_key(line)
+        key = line_key(line)  # remembered: the cleaning pipelines ask for it again
         if not key or key in drop_keys:
             continue
         if classify_line(line, PROFILE_BODY_CHECKS, ctx) is not None:
@@ -105,6 +105,9 @@ def mostly_links(paragraph: str, link_keys: set[str]) -> bool:
         return False
     if key in link_keys:
         return True
+    need = MAX_LINK_SHARE * len(key)
+    if sum(map(len, link_keys)) < need:
+        return False  # all the page's link texts together could not cover it
     covered = sum(len(k) for k in link_keys if len(k) < len(key) and k in key)
-    return covered >= MAX_LINK_SHARE * len(key)
+    return covered >= need
 

@@ -466,17 +466,19 @@ def _add_lead(paras: list[str], lead: str | None) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Public API
 
-def generic_body(html: str, url: str, *, tree=None) -> list[str]:
+def generic_body(html: str, url: str, *, tree=None, copy_tree: bool = True) -> list[str]:
     """The article body of a page as paragraphs, in page order, white space collapsed.
 
-    ``tree`` may be a tree already parsed from ``html`` (it is copied, not modified). Empty,
-    binary, oversized or unparsable input gives []; an error while reading a page is raised
-    (the API reports it as ``extract_failed``).
+    ``tree`` may be a tree already parsed from ``html``: it is copied, not modified, unless
+    ``copy_tree`` is False (the caller reads nothing of it afterwards; elements are cut from it
+    in place). Empty, binary, oversized or unparsable input gives []; an error while reading a
+    page is raised (the API reports it as ``extract_failed``).
     """
     if tree is None:
         tree = parse_html(html)
     elif isinstance(tree, etree._Element):
-        tree = copy.deepcopy(tree)
+        if copy_tree:
+            tree = copy.deepcopy(tree)
     else:
         tree = None
     if tree is None:

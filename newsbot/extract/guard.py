@@ -189,10 +189,13 @@ def check_size(html: str | bytes) -> None:
 def parse_tree(text: str) -> tuple[lxml.html.HtmlElement, bool]:
     """Parse decoded HTML once; returns the root and whether the parser cut deep nesting."""
     text = _XML_DECL_RE.sub("", text, count=1).replace("\x00", "")
-    parser = lxml.html.HTMLParser(recover=True, huge_tree=False, remove_comments=True)
+    # libxml2 reads UTF-8 bytes faster than a str (which it would convert itself); the
+    # parser's encoding overrides whatever charset the page declares
+    parser = lxml.html.HTMLParser(recover=True, huge_tree=False, remove_comments=True,
+                                  encoding="utf-8")
     parser.set_element_class_lookup(_LOOKUP)
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ExtractionError("empty_page", f"unparsable: {exc}") from None
     deep = any("depth" in str(err.message).lower() for err in parser.error_log)
@@ -206,8 +209,21 @@ def _page_nfc(text: str) -> str:
     NFC already (most are; the check runs in C, normalising a large page does not)."""
     if text.isascii():
         return text
-    text = valid_text(text)
+    if _has_invalid(text):
+        text = valid_text(text)
     return text if unicodedata.is_normalized("NFC", text) else nfc(text)
+
+
+def _has_invalid(text: str) -> bool:
+    """Whether ``text`` holds what :func:`newsbot.text.valid_text` replaces (lone surrogates,
+    U+FFFE/U+FFFF); the encoder finds a surrogate faster than a regular expression does."""
+    if "\ufffe" in text or "\uffff" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def load_page(html: str | bytes, url: str, encoding: str | None = None) -> LoadedPage:

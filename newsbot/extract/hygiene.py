@@ -43,6 +43,7 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
 _CONTAINER_TAGS = frozenset({
     "div", "section", "aside", "ins", "blockquote", "figure", "span", "p", "ul", "article",
 })
+_MAY_HIDE = etree.XPath(".//*[@style or @hidden or @aria-hidden]")
 _SEPARATORS = str.maketrans({"-": " ", "_": " "})
 
 
@@ -81,21 +82,17 @@ def invisible_elements(root) -> list:
     embeds, in no particular order; one may hold another (removing both is harmless)."""
     if root.tag == "html":
         root = next(root.iter("body"), root)
-    found = []
-    for el in root.iter():  # one walk: lxml's XPath engine is slower at this
-        if el is root:
+    # Two passes that stay in C as long as they can: an XPath for the few elements that carry
+    # a hiding attribute, and a walk over the container tags only (not every element).
+    found = [el for el in _MAY_HIDE(root) if _is_hidden(el)]
+    hidden = set(found)
+    for el in root.iter(*_CONTAINER_TAGS):
+        if el is root or el in hidden:
             continue
-        get = el.get
+        cls, ident = el.get("class"), el.get("id")
         if (
-            get("style") is not None or get("hidden") is not None or get("aria-hidden")
-        ) and _is_hidden(el):
+            ((cls and _is_ad_or_embed_name(cls)) or (ident and _is_ad_or_embed_name(ident)))
+            and not _holds_text(el)
+        ):
             found.append(el)
-            continue
-        if el.tag in _CONTAINER_TAGS:
-            cls, ident = get("class"), get("id")
-            if (
-                ((cls and _is_ad_or_embed_name(cls)) or (ident and _is_ad_or_embed_name(ident)))
-                and not _holds_text(el)
-            ):
-                found.append(el)
     return found

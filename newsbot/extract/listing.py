@@ -11,6 +11,7 @@ headline (an ``<h1>`` that links nowhere) above a body of some length.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -35,6 +36,9 @@ MIN_HEADLINE_WORDS = 3
 #: ... and a link outside a heading counts as a teaser from this many words on.
 MIN_LINK_HEADLINE_WORDS = 5
 
+#: Headings (h1-h3, in page order) searched for the one the page's title holds.
+MAX_TITLE_HEADINGS = 30
+
 _HEADINGS = ("h1", "h2", "h3", "h4")
 _TEASER_HEADINGS = etree.XPath(
     "//body//*[self::h1 or self::h2 or self::h3 or self::h4]"
@@ -50,6 +54,11 @@ _TEXT_HOLDERS = etree.XPath(
 _OWN_HEADINGS = etree.XPath(
     "(//body//*[self::h1 or self::h2][not(.//a[@href]) and not(ancestor::a[@href])])"
     "[position() <= 5]"
+)
+# headings that may carry the page's own title: a blog theme links the post's headline to the
+# post itself and may set it in an <h3> under the blog's name in the <h1>
+_TITLE_HEADINGS = etree.XPath(
+    f"(//body//*[self::h1 or self::h2 or self::h3])[position() <= {MAX_TITLE_HEADINGS}]"
 )
 _H1 = etree.XPath("//body//h1")
 
@@ -78,8 +87,9 @@ def _link_chars(el) -> int:
 
 
 def _own_headline(root, title: str) -> bool:
-    """Whether the page shows its own headline: its only ``<h1>``, or an ``<h1>``/``<h2>`` that
-    the page's title holds, of a few words and linking nowhere."""
+    """Whether the page shows its own headline: its only ``<h1>``, linking nowhere, or a
+    heading (``<h1>``-``<h3>``) that the page's title holds; of a few words. A listing's title
+    names the section, never one of its teasers, so the heading may link (to the post)."""
     h1s = _H1(root)
     if (
         len(h1s) == 1 and h1s[0] in _OWN_HEADINGS(root)
@@ -89,11 +99,25 @@ def _own_headline(root, title: str) -> bool:
     key = compare_key(title)
     if not key:
         return False
-    for heading in _OWN_HEADINGS(root):
+    for heading in _TITLE_HEADINGS(root):
         text = " ".join(heading.text_content().split())
-        if _words(text) >= MIN_HEADLINE_WORDS and compare_key(text) in key:
-            return True
+        if _words(text) < MIN_HEADLINE_WORDS or compare_key(text) not in key:
+            continue
+        link = next(heading.iter("a"), None)
+        if link is None:
+            link = next(heading.iterancestors("a"), None)
+        if link is None or not _home_link(link.get("href") or ""):
+            return True  # (a heading linking home is the site's name in its logo)
     return False
+
+
+def _home_link(href: str) -> bool:
+    """Whether a link goes to a site's home page ("/", "https://host/")."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return False
+    parts = urlsplit(href)
+    return parts.path in ("", "/") and not parts.query
 
 
 def evidence(root, title: str = "") -> ListingEvidence:

@@ -432,11 +432,13 @@ class GenericExtractor:
                                      html=self.ctx.loaded.html))
         return merge(parts, page_url=self.ctx.url)
 
-    def body_paragraphs(self) -> list[str]:
-        """Visible body: the generic extractor on the shared tree (related blocks removed)."""
+    def body_paragraphs(self, spend_tree: bool = False) -> list[str]:
+        """Visible body: the generic extractor on the shared tree (related blocks removed).
+        ``spend_tree``: nothing reads the tree afterwards, so it is cut in place, not copied."""
         from newsbot.extract.generic import generic_body
 
-        return generic_body(self.ctx.loaded.html, self.ctx.url, tree=self.ctx.root)
+        return generic_body(self.ctx.loaded.html, self.ctx.url, tree=self.ctx.root,
+                            copy_tree=not spend_tree)
 
     # -- assembly ------------------------------------------------------------------------------
 
@@ -462,7 +464,12 @@ class GenericExtractor:
         self.related_result = related = self.related()
         link_keys = link_text_keys(ctx.root)
         remove_elements(related.elements)
-        body = self.body_paragraphs()
+        # The text alone of a page without outlet reads nothing of the tree after its body but
+        # byline elements, which the body extractor leaves where they were (it cuts chrome,
+        # hidden blocks, ads and link lists, where no byline of the article's own stands): it
+        # may cut the shared tree instead of a copy of it.
+        spend_tree = text_only and ctx.outlet is None and ctx.version is None
+        body = self.body_paragraphs(spend_tree=spend_tree)
         json_body = (ctx.meta.article_body or "")
         if not body or (json_body and space_key(" ".join(body)) == space_key(json_body)):
             # No visible body (the generic extractor may fall back on articleBody itself,
@@ -515,8 +522,11 @@ class GenericExtractor:
         # a page without body text is a listing only where it claims to be an article; else
         # the caller says why it holds no text
         if (body or is_article(ctx.meta)) and has_visible_text(ctx.root):
-            title = ctx.meta.title or _first(ctx.sel.xpath("//title//text()").getall())
-            listing = listing_reason(ctx.root, chars, f"{title} {self.title()}")
+            # every name the page gives itself: metadata may have taken a blog's name from
+            # its <h1> where the <title> holds the post's headline
+            titles = dict.fromkeys([ctx.meta.title or "", self.title(),
+                                    _first(ctx.sel.xpath("//title//text()").getall())])
+            listing = listing_reason(ctx.root, chars, " ".join(t for t in titles if t))
             if listing:
                 raise ExtractionError("not_article", f"{ctx.url}: a listing ({listing})")
         if not body:
@@ -561,12 +571,12 @@ class ProfileExtractor(GenericExtractor):
             return self._strip_site(clean_line(" ".join(values)))
         return super().title()
 
-    def body_paragraphs(self) -> list[str]:
+    def body_paragraphs(self, spend_tree: bool = False) -> list[str]:
         """Paragraphs of the profile's body containers (minus ``drop``), else generic."""
         paragraphs = profile_body(self.ctx.sel, self.version)
         if not paragraphs and self.version.body:
             self.ctx.misses.append("body")
-        return paragraphs or super().body_paragraphs()
+        return paragraphs or super().body_paragraphs(spend_tree=spend_tree)
 
 
 def _split_names(raw: str) -> list[str]:

@@ -410,6 +410,8 @@ _AGENCY_CREDIT = re.compile(
 _COPYRIGHT_START = re.compile(r"^(?:<?\s*copyright|©|ⓒ|\(c\)\s)", _I)
 # phrases of copyright lines
 _COPYRIGHT_PHRASES = tuple(_words("copyright", "phrases"))
+# ... found in one search (the regex engine scans once for all of them)
+_COPYRIGHT_PHRASE = re.compile("|".join(map(re.escape, _COPYRIGHT_PHRASES)))
 _READING_TIME = re.compile(
     rf"^(?:{_alt('reading_time', 'labels')})?\s*:?\s*"
     rf"(?:\d+|ca\.? \d+)\s*(?:{_alt('reading_time', 'units')})\s*"
@@ -419,6 +421,7 @@ _READING_TIME = re.compile(
 )
 # phrases of newsletter, subscription, app, social-follow and comment prompts
 _PROMO_PHRASES = tuple(_words("promo", "phrases"))
+_PROMO_PHRASE = re.compile("|".join(map(re.escape, _PROMO_PHRASES)))
 # "our" next to a social platform: "join our Telegram channel", "আমাদের ফেসবুক পাতায়"
 _OUR_CHANNEL = re.compile(
     rf"(?:\bour|আমাদের)\W+(?:\S+\s+){{0,3}}(?:{_alt('social', 'platforms')})|"
@@ -466,11 +469,11 @@ def is_boilerplate_line(text: str) -> bool:
         return False
     text = nfc(text)
     low = fold(text)
-    if any(p in low for p in _PROMO_PHRASES) or ("follow" in low and _FOLLOW_ON.search(low)):
+    if _PROMO_PHRASE.search(low) or ("follow" in low and _FOLLOW_ON.search(low)):
         return True
     if n <= 25 and _OUR_CHANNEL.search(low) and _CALL_TO_ACTION.search(low):
         return True
-    if _COPYRIGHT_START.match(text) or any(p in low for p in _COPYRIGHT_PHRASES):
+    if _COPYRIGHT_START.match(text) or _COPYRIGHT_PHRASE.search(low):
         return n <= 40
     if n > 25:
         return False
