@@ -25,7 +25,7 @@ import threading
 import uuid
 import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -275,6 +275,10 @@ class StateStore(ABC):
     @abstractmethod
     def pending_records(self, entry_id: str) -> list[FeedRecord]:
         """The records marked pending for spool entry ``entry_id``."""
+
+    def iter_pending_records(self, entry_id: str) -> Iterator[FeedRecord]:
+        """:meth:`pending_records`, one at a time (a store may read them in pages)."""
+        yield from self.pending_records(entry_id)
 
     @abstractmethod
     def newest_first_seen(self, outlet_id: str) -> datetime | None:
@@ -566,11 +570,11 @@ class SQLiteStateStore(StateStore):
                 "INSERT OR REPLACE INTO pending (entry_id, canonical_url, fingerprint, revision,"
                 " source) VALUES (?, ?, ?, ?, (SELECT source FROM articles"
                 " WHERE canonical_url = ? AND fingerprint = ?))",
-                [
+                (
                     (entry_id, r.canonical_url, r.fingerprint, r.revision,
                      r.canonical_url, r.fingerprint)
                     for r in records
-                ],
+                ),
             )
 
     def mark_delivered(
@@ -662,6 +666,24 @@ class SQLiteStateStore(StateStore):
                 (entry_id,),
             ).fetchall()
         return [FeedRecord(r[0], r[1], r[2]) for r in rows]
+
+    #: Pending records read at a time by :meth:`iter_pending_records`.
+    PENDING_PAGE = 1000
+
+    def iter_pending_records(self, entry_id: str) -> Iterator[FeedRecord]:
+        after = ""
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT canonical_url, fingerprint, revision FROM pending WHERE entry_id = ?"
+                    " AND canonical_url > ? ORDER BY canonical_url LIMIT ?",
+                    (entry_id, after, self.PENDING_PAGE),
+                ).fetchall()
+            for r in rows:
+                yield FeedRecord(r[0], r[1], r[2])
+            if len(rows) < self.PENDING_PAGE:
+                return
+            after = rows[-1][0]
 
     def newest_first_seen(self, outlet_id: str) -> datetime | None:
         with self._lock:
