@@ -18,7 +18,7 @@ fetched with a body, answered 304, skipped by the refetch schedule, time ratio, 
 edit reached the feed. Targets: ≤ 25 % of the article pages fetched, ≤ 0.3× the first run's time.
 
 ``--memory`` instead compares bn_world's peak RSS on 5,000 and 50,000 pages of the profiled
-outlet (target ≤ 1.2×; takes several minutes).
+outlet (target ≤ 1.2×; takes several minutes; ``--memory-sizes 2000,10000`` compares others).
 """
 
 from __future__ import annotations
@@ -279,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--memory", action="store_true",
                         help="only the peak-RSS comparison at 5,000 and 50,000 pages")
+    parser.add_argument("--memory-sizes", default="5000,50000",
+                        help="the two site sizes --memory compares (default 5000,50000)")
     parser.add_argument("--no-rerun", action="store_true")
     parser.add_argument("--workers", type=int, default=None,
                         help="run bn_world with NEWSBOT_EXTRACT_WORKERS=N (default: settings)")
@@ -287,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-crawl-"))
     try:
         if args.memory:
-            return 0 if memory(tmp) else 1
+            small, large = (int(n) for n in args.memory_sizes.split(","))
+            return 0 if memory(tmp, (small, large)) else 1
         with clock.use(clock.now()):
             site = BenchSite(args.pages)
         print(f"site: {args.pages} article pages per outlet ({', '.join(OUTLETS)}), "

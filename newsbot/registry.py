@@ -127,6 +127,25 @@ class Registry:
             key=lambda pair: len(pair[0]),
             reverse=True,
         )
+        #: host -> its (path, outlet) candidates in ``_domains`` order; hosts are few (a
+        #: crawl's outlets and the sites they link to), the cache is emptied when full.
+        self._host_domains: dict[str, list[tuple[str, Outlet]]] = {}
+
+    #: Hosts whose candidate domains :meth:`by_url` remembers.
+    HOST_CACHE = 4096
+
+    def _candidates(self, host: str) -> list[tuple[str, Outlet]]:
+        found = self._host_domains.get(host)
+        if found is None:
+            found = []
+            for domain, outlet in self._domains:
+                dom_host, _, dom_path = domain.partition("/")
+                if host_matches(host, dom_host):
+                    found.append((dom_path, outlet))
+            if len(self._host_domains) >= self.HOST_CACHE:
+                self._host_domains.clear()
+            self._host_domains[host] = found
+        return found
 
     def by_id(self, outlet_id: str) -> Outlet | None:
         """The outlet with this id, or None."""
@@ -149,10 +168,7 @@ class Registry:
         except ValueError:  # a URL that does not parse belongs to no outlet
             return None
         path = parts.path or "/"
-        for domain, outlet in self._domains:
-            dom_host, _, dom_path = domain.partition("/")
-            if not host_matches(host, dom_host):
-                continue
+        for dom_path, outlet in self._candidates(host):
             if dom_path and not (path + "/").startswith(f"/{dom_path}/"):
                 continue
             return outlet

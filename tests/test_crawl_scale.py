@@ -85,6 +85,47 @@ def test_sitemap_is_paged_into_the_scheduler(spider: BnWorldSpider) -> None:
     spider._on_idle()  # nothing left: the spider may close
 
 
+def test_child_sitemaps_are_requested_one_at_a_time(spider: BnWorldSpider) -> None:
+    """A sitemap index's children are fetched one after another as the frontier runs low, so
+    the frontier never holds the URLs of every child at once."""
+    stats = spider.crawler.stats
+    children = [f"https://www.jugantor.com/sitemap-{k}.xml" for k in range(3)]
+    index = (f'<?xml version="1.0"?><sitemapindex {NS}>'
+             + "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in children)
+             + "</sitemapindex>").encode()
+    request = Request("https://www.jugantor.com/sitemap.xml", meta={"newsbot_kind": "sitemap"})
+    out = list(spider.parse(XmlResponse(request.url, body=index, request=request)))
+    assert [r.url for r in out] == children[:1]
+    # its articles come back: the frontier is full (batch 50), no second child yet
+    urls = article_urls(200)
+    first = out[0]
+    out = list(spider.parse(XmlResponse(first.url, body=sitemap(urls), request=first)))
+    assert [r.url for r in out] == urls[:50] and len(spider._frontier) == 150
+    stats.set_value("scheduler/enqueued", 50)
+    stats.set_value("scheduler/dequeued", 50)
+    listing = Request("https://www.jugantor.com/international", meta={"newsbot_kind": "listing"})
+    rss = XmlResponse(listing.url, body=b"<rss/>", request=listing)
+    assert children[1] not in [r.url for r in spider.parse(rss)]
+    # the frontier runs low: the next child goes out, and only one while it is in flight
+    spider._frontier = type(spider._frontier)(urls[190:])
+    stats.set_value("scheduler/enqueued", 1000)
+    stats.set_value("scheduler/dequeued", 1000)
+    released = [r.url for r in spider.parse(rss)]
+    assert children[1] in released and children[2] not in released
+    assert children[2] not in [r.url for r in spider.parse(rss)]
+    # a failed child counts as back; an idle engine gets the last one and stays open
+    failed = Request(children[1], meta={"newsbot_deferred_sitemap": True})
+    spider.on_error(mock.Mock(request=failed, check=mock.Mock(return_value=False),
+                              value=ValueError("boom")))
+    assert spider._sitemaps_in_flight == 0
+    spider.crawler.engine = mock.Mock()
+    spider._frontier.clear()
+    with pytest.raises(DontCloseSpider):
+        spider._on_idle()
+    assert [c.args[0].url for c in spider.crawler.engine.crawl.call_args_list] == children[2:]
+    spider._on_idle()  # nothing left: the spider may close
+
+
 def test_seen_set_keeps_digests() -> None:
     seen = SeenSet()
     seen.add("https://www.jugantor.com/international/1/a")

@@ -55,11 +55,17 @@ def urlset(n: int, start: int = 0) -> str:
 def test_sitemap_index_depth_is_capped() -> None:
     s = spider(NEWSBOT_SITEMAP_MAX_DEPTH=2)
     first = list(s.parse(xml(f"{HOST}/sitemap.xml", sitemap_index(3))))
-    assert len(first) == 3 and all(r.meta["newsbot_sitemap_depth"] == 1 for r in first)
-    second = list(s.parse(xml(first[0].url, sitemap_index(2), newsbot_sitemap_depth=1)))
-    assert [r.meta["newsbot_sitemap_depth"] for r in second] == [2, 2]
+    # child sitemaps are requested one at a time; the others wait in the spider
+    assert len(first) == 1 and first[0].meta["newsbot_sitemap_depth"] == 1
+    assert [depth for _, depth in s._sitemaps] == [1, 1]
+    second = list(s.parse(xml(first[0].url, sitemap_index(2), **first[0].meta)))
+    # the first child was an index too: its children queue at depth 2, the next child goes out
+    assert [r.meta["newsbot_sitemap_depth"] for r in second] == [1]
+    assert [depth for _, depth in s._sitemaps] == [1, 2, 2]
     # an index nested deeper than the bound (a sitemap loop, say) is not followed
-    assert list(s.parse(xml(second[0].url, sitemap_index(4), newsbot_sitemap_depth=2))) == []
+    assert list(s.parse(xml(f"{HOST}/sitemap/part-0.xml", sitemap_index(4),
+                            newsbot_sitemap_depth=2))) == []
+    assert [depth for _, depth in s._sitemaps] == [1, 2, 2]
     assert s.crawler.stats.get_value("newsbot/capped/sitemap_depth") == 4
 
 

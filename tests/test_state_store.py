@@ -111,6 +111,26 @@ def test_pending_marks_of_vanished_spool_entries_are_forgotten(store: SQLiteStat
     assert store.lookup("https://a.example/2") is None
 
 
+def test_pending_records_are_read_in_pages_all_of_them_once(
+    store: SQLiteStateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Delivery reads a run's pending marks page by page: every record once, the other entry's
+    marks left out, whatever the page size."""
+    monkeypatch.setattr(SQLiteStateStore, "PENDING_PAGE", 7)
+    records = [FeedRecord(f"https://a.example/{i:03d}", f"f{i}", i % 3) for i in range(50)]
+    # a generator: marking pending never needs the whole list
+    store.mark_pending("e1", (r for r in records))
+    store.mark_pending("e2", [FeedRecord("https://a.example/zzz", "other", 0)])
+    paged = list(store.iter_pending_records("e1"))
+    assert paged == store.pending_records("e1")
+    assert sorted((r.canonical_url, r.fingerprint, r.revision) for r in paged) == sorted(
+        (r.canonical_url, r.fingerprint, r.revision) for r in records
+    )
+    assert store.mark_delivered("e1", store.iter_pending_records("e1"), target="t") == 50
+    assert store.pending_records("e1") == []
+    assert store.lookup("https://a.example/007").delivered == Version("f7", 1)
+
+
 def test_run_records_round_trip_newest_first(store: SQLiteStateStore) -> None:
     for hour in (1, 3, 2):
         store.record_run(

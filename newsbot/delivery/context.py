@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
@@ -31,6 +32,7 @@ from newsbot.delivery.spool import (
     READABLE_FORMATS,
     Spool,
     SpoolEntry,
+    iter_feed_records,
     read_feed_records,
 )
 from newsbot.delivery.targets import S3Config, S3Target, Target, make_target, redact_url
@@ -77,7 +79,8 @@ class DeliveryContext:
         self._s3: S3Config | None = None
         self._lock = threading.Lock()
         self._failed: dict[str, str] = {}
-        self._sealed_records: dict[str, list[FeedRecord]] = {}
+        #: Entries this context sealed: their pending marks hold their delivery records.
+        self._sealed_here: set[str] = set()
         self.results: list[FeedResult] = []
         self.discarded: list[str] = []
         self.error_logged = False
@@ -236,11 +239,10 @@ class DeliveryContext:
         self.spool.seal(entries)
         for entry in entries:
             if entry.format in READABLE_FORMATS:
-                records = read_feed_records(entry.data_path)
-                self.store.mark_pending(entry.id, records)
-                # A sealed file never changes: delivery reuses these instead of reading it again.
+                # Streamed from the file into the store: a run's records are never all held.
+                self.store.mark_pending(entry.id, iter_feed_records(entry.data_path))
                 with self._lock:
-                    self._sealed_records[entry.id] = records
+                    self._sealed_here.add(entry.id)
 
     def deliver(self, entry: SpoolEntry, *, origin: str = "run") -> FeedResult:
         """Store a sealed entry, mark its articles delivered, remove it from the spool.
@@ -274,8 +276,15 @@ class DeliveryContext:
             if entry.data_path.exists():
                 # read before storing: a local target takes the file away
                 with self._lock:
-                    records = self._sealed_records.pop(entry.id, None)
-                if records is None:
+                    sealed_here = entry.id in self._sealed_here
+                    self._sealed_here.discard(entry.id)
+                records: Iterable[FeedRecord]
+                if sealed_here:
+                    # Marked pending by this run from this very file, and every article of it
+                    # recorded by the incremental pipeline: the marks are the records, read in
+                    # pages from the store (not the file again, not all at once).
+                    records = self.store.iter_pending_records(entry.id)
+                else:
                     records = read_feed_records(entry.data_path) if readable else []
                 if not (origin == "spool" and target.holds(entry)):
                     target.store(entry)

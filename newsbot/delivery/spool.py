@@ -336,24 +336,30 @@ def count_items(entry: SpoolEntry) -> int | None:
         return None
 
 
-def feed_records(objects: Iterable[dict[str, Any]]) -> list[FeedRecord]:
-    """Delivery records of feed objects (objects without a URL are skipped)."""
-    records = []
+def _records(objects: Iterable[dict[str, Any]]) -> Iterator[FeedRecord]:
     for obj in objects:
         canonical = obj.get("canonical_url") or obj.get("url")
         if not canonical:
             continue
-        records.append(
-            FeedRecord(
-                canonical_url=str(canonical),
-                fingerprint=fingerprint(obj.get("title"), obj.get("body")),
-                revision=int(obj.get("revision") or 0),
-                outlet_id=obj.get("outlet_id"),
-                url=obj.get("url"),
-                published=obj.get("published"),
-            )
+        yield FeedRecord(
+            canonical_url=str(canonical),
+            fingerprint=fingerprint(obj.get("title"), obj.get("body")),
+            revision=int(obj.get("revision") or 0),
+            outlet_id=obj.get("outlet_id"),
+            url=obj.get("url"),
+            published=obj.get("published"),
         )
-    return records
+
+
+def feed_records(objects: Iterable[dict[str, Any]]) -> list[FeedRecord]:
+    """Delivery records of feed objects (objects without a URL are skipped)."""
+    return list(_records(objects))
+
+
+def iter_feed_records(path: Path) -> Iterator[FeedRecord]:
+    """Delivery records of the feed file at ``path``, one at a time (see
+    :func:`read_feed_records`)."""
+    return _records(iter_feed_objects(path))
 
 
 def read_feed_records(path: Path) -> list[FeedRecord]:

@@ -248,7 +248,7 @@ class GenericExtractor:
         tz = self.ctx.tz
         meta = {"published": self.ctx.meta.published_values,
                 "updated": self.ctx.meta.updated_values}
-        page = self._visible_dates()
+        page: dict[str, Stamp | None] | None = None
         best: dict[str, Stamp | None] = {}
         for name in ("published", "updated"):
             stamps: list[Stamp | None] = []
@@ -265,8 +265,14 @@ class GenericExtractor:
                 # An unlabelled date counts as "published": in the text of the profile's
                 # ``updated`` selectors it is the updated date.
                 stamps.append(found.get(name) or found.get("published"))
-            stamps.append(page.get(name))
-            best[name] = _most_precise([s for s in stamps if s is not None])
+            found_stamps = [s for s in stamps if s is not None]
+            # The page's own date lines can change the choice only when nothing was found
+            # before them or the first find lacks a time of day: read them only then.
+            if not (found_stamps and found_stamps[0].timed):
+                if page is None:
+                    page = self._visible_dates()
+                found_stamps += [s for s in (page.get(name),) if s is not None]
+            best[name] = _most_precise(found_stamps)
         published, updated = best["published"], best["updated"]
         if updated and published and updated.moment <= published.moment:
             updated = None

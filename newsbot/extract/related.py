@@ -18,6 +18,7 @@ from the tree before the body is read.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -284,16 +285,26 @@ def _label_elements(root: etree._Element) -> Iterator[etree._Element]:
         if not _is_elem(el) or el.tag in SKIP_TAGS or el.tag == "a":
             continue
         text = el.text
-        if not text or len(text) > MAX_LABEL_CHARS * 3:
-            continue
-        line = clean_line(text)
-        if not line or len(line) > MAX_LABEL_CHARS:
-            continue
-        if not is_related_heading(line):
+        if not text or len(text) > MAX_LABEL_CHARS * 3 or not _is_label_line(text):
             continue
         if any(anc.tag == "a" for anc in _ancestors(el)) or _in_nav(el):
             continue
         yield el
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_label_line(text: str) -> bool:
+    """Whether an element's own text is a related heading. Cached: the same template lines
+    (menus, widget titles) come back on every page of an outlet."""
+    line = clean_line(text)
+    return bool(line) and len(line) <= MAX_LABEL_CHARS and is_related_heading(line)
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_related_prefix(head: str) -> bool:
+    """Whether a link text's head starts with a related label (cached like
+    :func:`_is_label_line`)."""
+    return strip_related_prefix(head) is not None
 
 
 def _is_stopper(el: etree._Element, link_keys: set[str]) -> bool:
@@ -504,10 +515,11 @@ def _prefixed_links(root: etree._Element, base_url: str, order: DocOrder,
     """Links whose own text starts with a related label ("<a>আরও পড়ুন: শিরোনাম</a>"): the
     rest is the title; the link (or the block it fills alone) is kept out of the body."""
     for a in root.iter("a"):
-        if a in taken or a.get("href") is None or _in_nav(a):
+        if a in taken or a.get("href") is None:
             continue
         head = " ".join(a.text_content()[:60].split())
-        if not head or strip_related_prefix(head) is None:
+        # the cheap text test first: few links carry a label, and most lie outside navigation
+        if not head or not _has_related_prefix(head) or _in_nav(a):
             continue
         text = element_text(a)
         title = strip_related_prefix(text) if len(text) <= MAX_PREFIXED_LINK_CHARS else None

@@ -43,6 +43,8 @@ from newsbot.urls import canonicalize_url
 # Request kinds, kept in request.meta["newsbot_kind"]; only "article" pages become items.
 LISTING, FEED, SITEMAP, ARTICLE = "listing", "feed", "sitemap", "article"
 SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
+# request.meta key of a child sitemap requested from the spider's queue of sitemaps
+_DEFERRED = "newsbot_deferred_sitemap"
 # A start URL that names a feed or sitemap (its last path segment), else it is a listing.
 _XML_HINT = re.compile(r"/(rss|feed|atom|sitemap)([-_.][^/]*)?/?$|\.xml$", re.I)
 
@@ -79,6 +81,10 @@ class BnWorldSpider(scrapy.Spider):
         self._start_url_arg = _split_arg(start_urls)
         # Article URLs from feeds and sitemaps not handed to the scheduler yet (see _top_up).
         self._frontier: deque[str] = deque()
+        # Child sitemaps not requested yet: one at a time, when the frontier runs low, so that
+        # a sitemap index of any size never fills the frontier with every URL it lists.
+        self._sitemaps: deque[tuple[str, int]] = deque()
+        self._sitemaps_in_flight = 0
         self._queued: dict[str, int] = {}  # article requests per outlet
         self._capped: set[tuple[str, str]] = set()
 
@@ -215,6 +221,7 @@ class BnWorldSpider(scrapy.Spider):
 
         A failure while reading a page is logged as an error and the page counted as a drop
         (``parse_error``), so it is neither lost silently nor fatal to the crawl."""
+        self._sitemap_done(response.meta)
         try:
             yield from self._route(response)
         except Exception as exc:
@@ -233,14 +240,15 @@ class BnWorldSpider(scrapy.Spider):
             return
         # By what the response is: a "feed" start point may turn out to be an HTML listing.
         if is_xml_response(response):
-            yield from self.parse_feed(response)
+            self.parse_feed(response)  # into the frontier: parse() hands out requests
         elif kind == ARTICLE:
             yield from self.parse_article(response)
         else:
             yield from self.parse_listing(response)
 
-    def parse_feed(self, response: TextResponse) -> Iterator[Request]:
-        """RSS, Atom, sitemap index or (news) sitemap: request the articles it lists."""
+    def parse_feed(self, response: TextResponse) -> None:
+        """RSS, Atom, sitemap index or (news) sitemap: its articles go to the frontier, its
+        child sitemaps to the queue of sitemaps (both requested by :meth:`_top_up`)."""
         self.crawler.stats.inc_value(statskeys.PAGES_FEED)
         entries, child_sitemaps = feed_entry_urls(response)
         if entries is None:
@@ -251,8 +259,7 @@ class BnWorldSpider(scrapy.Spider):
         if children and depth >= self.sitemap_max_depth:
             self._cap("sitemap_depth", response.url, self.sitemap_max_depth, len(children))
             children = []
-        for url in children:
-            yield self._request(url, SITEMAP, hops=0, depth=depth + 1)
+        self._sitemaps.extend((url, depth + 1) for url in children)
         limit = self.max_urls_per_sitemap
         if len(entries) > limit:
             self._cap("sitemap_urls", response.url, limit, len(entries) - limit)
@@ -273,15 +280,29 @@ class BnWorldSpider(scrapy.Spider):
         ``NEWSBOT_FRONTIER_BATCH`` requests: a sitemap of any size costs a string per URL
         until its turn comes, not a queued request."""
         room = self.frontier_batch - self._backlog()
+        if self._sitemaps and not self._sitemaps_in_flight and (
+                len(self._frontier) < self.frontier_batch):
+            url, depth = self._sitemaps.popleft()
+            self._sitemaps_in_flight += 1
+            request = self._request(url, SITEMAP, hops=0, depth=depth)
+            request.meta[_DEFERRED] = True
+            yield request
         while self._frontier and room > 0:
             for request in self._articles([self._frontier.popleft()], hops=0):
                 yield request
                 room -= 1
 
+    def _sitemap_done(self, meta: dict[str, Any]) -> None:
+        """A deferred child sitemap came back (as a response or a failure)."""
+        if meta.get(_DEFERRED) and self._sitemaps_in_flight > 0:
+            self._sitemaps_in_flight -= 1
+
     def _on_idle(self) -> None:
-        """Nothing left to fetch: schedule the next page of the frontier, if any."""
-        if not self._frontier:
+        """Nothing left to fetch: schedule the next page of the frontier (or the next child
+        sitemap), if any."""
+        if not self._frontier and not self._sitemaps:
             return
+        self._sitemaps_in_flight = 0  # an idle engine has nothing in flight
         for request in self._top_up():
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
@@ -394,6 +415,7 @@ class BnWorldSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """A request that ended without a response for the spider: count it under its reason."""
         request = failure.request  # type: ignore[attr-defined]
+        self._sitemap_done(request.meta)
         if failure.check(HttpError):
             response = failure.value.response
             self.drop(response, f"http_{response.status}")

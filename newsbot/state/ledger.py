@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,11 +33,11 @@ class SQLiteLedger:
                 "INSERT OR REPLACE INTO pending (entry_id, canonical_url, fingerprint, revision,"
                 " source) VALUES (?, ?, ?, ?, (SELECT source FROM articles"
                 " WHERE canonical_url = ? AND fingerprint = ?))",
-                [
+                (
                     (entry_id, r.canonical_url, r.fingerprint, r.revision,
                      r.canonical_url, r.fingerprint)
                     for r in records
-                ],
+                ),
             )
 
     def mark_delivered(
@@ -129,6 +129,24 @@ class SQLiteLedger:
                 (entry_id,),
             ).fetchall()
         return [FeedRecord(r[0], r[1], r[2]) for r in rows]
+
+    #: Pending records read at a time by :meth:`iter_pending_records`.
+    PENDING_PAGE = 1000
+
+    def iter_pending_records(self, entry_id: str) -> Iterator[FeedRecord]:
+        after = ""
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT canonical_url, fingerprint, revision FROM pending WHERE entry_id = ?"
+                    " AND canonical_url > ? ORDER BY canonical_url LIMIT ?",
+                    (entry_id, after, self.PENDING_PAGE),
+                ).fetchall()
+            for r in rows:
+                yield FeedRecord(r[0], r[1], r[2])
+            if len(rows) < self.PENDING_PAGE:
+                return
+            after = rows[-1][0]
 
     def delivered_urls(self) -> dict[str, Version]:
         """Every delivered canonical URL with its delivered version (for tests and tools)."""

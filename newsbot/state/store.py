@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -251,6 +251,10 @@ class StateStore(ABC):
     @abstractmethod
     def pending_records(self, entry_id: str) -> list[FeedRecord]:
         """The records marked pending for spool entry ``entry_id``."""
+
+    def iter_pending_records(self, entry_id: str) -> Iterator[FeedRecord]:
+        """:meth:`pending_records`, one at a time (a store may read them in pages)."""
+        yield from self.pending_records(entry_id)
 
     @abstractmethod
     def newest_first_seen(self, outlet_id: str) -> datetime | None:
