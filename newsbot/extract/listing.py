@@ -120,9 +120,8 @@ def _home_link(href: str) -> bool:
     return parts.path in ("", "/") and not parts.query
 
 
-def evidence(root, title: str = "") -> ListingEvidence:
-    """Teasers, largest prose block and own headline of a parsed page (``title``: what the
-    page's metadata or ``<title>`` calls it)."""
+def _teasers(root) -> int:
+    """Distinct targets of the page's teaser headlines (headings that link, long link texts)."""
     targets = set()
     for heading in _TEASER_HEADINGS(root):
         text = " ".join(heading.text_content().split())
@@ -137,8 +136,14 @@ def evidence(root, title: str = "") -> ListingEvidence:
         href = (link.get("href") or "").strip()
         if href in targets or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        if _words(" ".join(link.text_content().split())) >= MIN_LINK_HEADLINE_WORDS:
+        if _words(link.text_content()) >= MIN_LINK_HEADLINE_WORDS:
             targets.add(href)
+    return len(targets)
+
+
+def _text_block(root) -> tuple[int, int]:
+    """Paragraphs and characters of the page's largest block of prose: the most paragraphs of
+    any one container, and the characters of the container with the most prose."""
     blocks: dict = {}
     for p in _PARAGRAPHS(root):
         text = " ".join(p.text_content().split())
@@ -154,22 +159,29 @@ def evidence(root, title: str = "") -> ListingEvidence:
         blocks[el] = (count + len(runs), chars + sum(runs))
     best = max(blocks.values(), key=lambda v: (v[1], v[0]), default=(0, 0))
     most = max((v[0] for v in blocks.values()), default=0)
-    own = _own_headline(root, title)
-    return ListingEvidence(len(targets), max(most, best[0]), best[1], own)
+    return max(most, best[0]), best[1]
+
+
+def evidence(root, title: str = "") -> ListingEvidence:
+    """Teasers, largest prose block and own headline of a parsed page (``title``: what the
+    page's metadata or ``<title>`` calls it)."""
+    paragraphs, chars = _text_block(root)
+    return ListingEvidence(_teasers(root), paragraphs, chars, _own_headline(root, title))
 
 
 def listing_reason(root, body_chars: int, title: str = "") -> str | None:
     """Why the page is a listing and not an article (None when it may be an article).
 
     ``body_chars``: the length of the body text the extractor found; ``title``: what the page
-    calls itself (metadata or ``<title>``)."""
-    found = evidence(root, title)
-    if found.teasers < MIN_TEASERS:
+    calls itself (metadata or ``<title>``). Any one sign of an article settles it, so the
+    cheapest signs are read first: an article page, the common case, rarely pays for all."""
+    own = _own_headline(root, title)
+    if own and body_chars >= MIN_HEADLINED_BODY_CHARS:
         return None
-    if found.block_paragraphs >= MIN_BLOCK_PARAGRAPHS or found.block_chars >= MIN_BLOCK_CHARS:
+    teasers = _teasers(root)
+    if teasers < MIN_TEASERS or body_chars >= max(MIN_LONG_BODY_CHARS, EXCERPT_CHARS * teasers):
         return None
-    if found.own_headline and body_chars >= MIN_HEADLINED_BODY_CHARS:
+    paragraphs, chars = _text_block(root)
+    if paragraphs >= MIN_BLOCK_PARAGRAPHS or chars >= MIN_BLOCK_CHARS:
         return None
-    if body_chars >= max(MIN_LONG_BODY_CHARS, EXCERPT_CHARS * found.teasers):
-        return None
-    return found.describe()
+    return ListingEvidence(teasers, paragraphs, chars, own).describe()
