@@ -34,6 +34,9 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the command named by the first argument."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
     if not args or args[0] not in COMMANDS:
         print(__doc__.strip(), file=sys.stderr)
         return 2

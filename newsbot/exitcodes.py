@@ -9,7 +9,9 @@ code name                    meaning
 ==== ======================= =================================================================
 0    OK                      crawl finished, every feed stored, no callback errors, no canary
 1    CRASH                   Scrapy could not start the crawl or crashed (see the log)
-2    USAGE                   bad command line (Scrapy's own usage error)
+2    USAGE                   bad command line (Scrapy's own usage error, an unknown spider, a
+                             spider argument the spider refuses: an unknown outlet id, a start
+                             URL of no registered outlet); nothing was crawled
 3    DELIVERY_FAILED         a feed could not be stored; it is kept in the spool and is
                              delivered by the next run or by ``python -m newsbot deliver``
 4    SPIDER_ERRORS           spider callbacks or pipelines raised errors (``spider_exceptions/*``

@@ -136,3 +136,10 @@ def test_main_prints_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureF
     assert record["dropped"] == "language:en"
     assert '\n  "title": "Gaza talks resume"' in out  # indent=2
     assert main([str(tmp_path / "missing.txt")]) == 2
+    # a page without an article: its reason printed, exit 1 as `extract` gives
+    binary = tmp_path / "binary.html"
+    binary.write_bytes(bytes(range(256)) * 4)
+    capsys.readouterr()
+    assert main([str(binary)]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["dropped"] == "binary_content" and "no article" in err

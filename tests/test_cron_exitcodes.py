@@ -99,6 +99,28 @@ def test_second_run_while_one_runs_exits_at_once(tmp_path: Path, web: Any) -> No
     assert run(tmp_path, env_for(web.base_url), OUTLET).returncode == ExitCode.OK
 
 
+def test_a_bad_spider_argument_or_outlet_setting_stops_the_run_with_one_line(
+    tmp_path: Path, web: Any
+) -> None:
+    env = env_for(web.base_url)
+    cases = [
+        (["nosuch"], ExitCode.USAGE, "-a outlets: unknown outlet id 'nosuch'"),
+        ([OUTLET, "-a", "start_urls=https://example.com/x"], ExitCode.USAGE,
+         "-a start_urls outside every registered outlet"),
+        (["", "-s", "NEWSBOT_OUTLETS=nosuch"], ExitCode.CONFIG_ERROR,
+         "NEWSBOT_OUTLETS: unknown outlet id 'nosuch'"),
+    ]
+    for args, code, message in cases:
+        proc = run(tmp_path, env, *args)
+        assert (proc.returncode, message in proc.stderr) == (code, True), proc.stderr[-2000:]
+        assert "Traceback" not in proc.stderr and "Spider opened" not in proc.stderr
+    assert not (tmp_path / "feeds").exists()
+    unknown = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "bn_wrold"], cwd=tmp_path,
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert unknown.returncode == ExitCode.USAGE
+    assert "no spider named 'bn_wrold'" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
 def test_run_lock_is_exclusive(tmp_path: Path) -> None:
     path = tmp_path / "run.lock"
     with RunLock(path):

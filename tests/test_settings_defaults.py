@@ -5,6 +5,7 @@ settings carry them, and settings that may come from the environment still do.""
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,6 +113,30 @@ def test_every_setting_read_has_a_default_and_is_in_the_readme() -> None:
     assert sorted(names - set(conf.DEFAULTS)) == []
     documented = set(SETTING_NAME.findall(readme))
     assert sorted(set(conf.DEFAULTS) - documented) == []
+
+
+def readme_default(shown: str) -> object:
+    """The value a README settings row shows in backticks: JSON, a Python bool, else text."""
+    if shown in ("True", "False"):
+        return shown == "True"
+    try:
+        return json.loads(shown)
+    except ValueError:
+        return shown
+
+
+def test_the_readme_shows_each_default_as_it_is() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(NEWSBOT_[A-Z0-9_]+)` \| `([^`]*)`", readme, re.M)
+    assert len(rows) > 30  # the scan sees the settings tables
+    assert readme_default('["unchanged"]') == ["unchanged"] and readme_default("0.6") == 0.6
+    wrong = []
+    for name, shown in rows:
+        value = conf.DEFAULTS[name]
+        value = list(value) if isinstance(value, tuple) else value
+        if readme_default(shown) != value:
+            wrong.append(f"{name}: README `{shown}`, default {value!r}")
+    assert wrong == []
 
 
 def test_every_default_is_read_somewhere() -> None:

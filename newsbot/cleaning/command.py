@@ -1,6 +1,10 @@
 """``python -m newsbot clean FILE``: clean a page saved as plain text or HTML and print the
 record. HTML goes through extraction (:mod:`newsbot.extract`), plain text through the plain-text
 reader; the article is then cleaned by the runner (:func:`newsbot.cleaning.runner.clean_article`).
+
+Exit status, as ``python -m newsbot extract``: 0 a record was printed (kept or dropped), 1 the page
+holds no article (``{"url", "dropped", "error"}`` is printed), 2 bad command line or unreadable
+file.
 """
 
 from __future__ import annotations
@@ -83,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     if reconfigure is not None:  # Bengali must reach a pipe as UTF-8 whatever the locale
         reconfigure(encoding="utf-8")
     sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    if "error" in record:
+        print(f"clean: no article: {record['error']}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -108,21 +108,9 @@ class Cleaner:
     def clean(self, article: Any) -> tuple[dict[str, Any], str | None]:
         """The cleaned record of ``article`` (not modified) and the drop reason (None: kept).
         A dropped record is returned as it stood when it was dropped."""
-        from scrapy.exceptions import DropItem
-
-        from newsbot import statskeys
-        from newsbot.drops import drop_reason
         from newsbot.items import record
 
-        item = copy.deepcopy(article)
-        reason = None
-        for pipeline in self.pipelines:
-            try:
-                item = pipeline.process_item(item)
-            except DropItem as exc:
-                reason = drop_reason(exc)
-                self.stats.inc_value(statskeys.drop(reason))
-                break
+        item, reason = self._run(copy.deepcopy(article))
         return record(item), reason
 
     def clean_body(self, article: Any) -> list[str]:
@@ -130,19 +118,26 @@ class Cleaner:
         that wants only the text and drops the article). A dropped body is the body as it stood
         when it was dropped, as in :meth:`clean`."""
         from itemadapter import ItemAdapter
+
+        item, _ = self._run(article)
+        return list(ItemAdapter(item).get("body") or [])
+
+    def _run(self, item: Any) -> tuple[Any, str | None]:
+        """The pipelines over ``item`` until one drops it (the drop counted): the item as it
+        then stands and the drop reason (None: kept)."""
         from scrapy.exceptions import DropItem
 
         from newsbot import statskeys
         from newsbot.drops import drop_reason
 
-        item = article
         for pipeline in self.pipelines:
             try:
                 item = pipeline.process_item(item)
             except DropItem as exc:
-                self.stats.inc_value(statskeys.drop(drop_reason(exc)))
-                break
-        return list(ItemAdapter(item).get("body") or [])
+                reason = drop_reason(exc)
+                self.stats.inc_value(statskeys.drop(reason))
+                return item, reason
+        return item, None
 
     def close(self) -> None:
         """Let the pipelines finish (save what they learned, when learning is on)."""

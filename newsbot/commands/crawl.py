@@ -78,7 +78,10 @@ class Command(ScrapyCrawlCommand):
 
     def _crawl(self, spider_name: str, opts: argparse.Namespace) -> int:
         assert self.crawler_process is not None
-        crawler = self._create_crawler(spider_name)
+        try:
+            crawler = self._create_crawler(spider_name)
+        except KeyError:
+            raise UsageError(f"no spider named {spider_name!r} (scrapy list names them)") from None
         failures: list[BaseException] = []
 
         def keep(failure: Failure) -> None:
@@ -99,6 +102,10 @@ class Command(ScrapyCrawlCommand):
         if config:
             logger.error("Configuration error, nothing crawled: %s", config[0])
             return ExitCode.CONFIG_ERROR
+        usage = [f for f in failures if isinstance(f, UsageError)]
+        if usage:  # a spider argument the spider refused (an unknown outlet id, …)
+            logger.error("Bad spider argument, nothing crawled: %s", usage[0])
+            return ExitCode.USAGE
         for failure in failures:
             logger.error(
                 "The crawl failed: %s: %s",

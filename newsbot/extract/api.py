@@ -27,7 +27,7 @@ def extract_html(
 
     Without ``url`` the page's own canonical URL (or ``og:url``) stands in for it; the outlet
     then comes from that URL or the page's site name, else it is None.
-    ``text_only`` skips the fields that do not shape the body (for :func:`main_text`);
+    ``text_only`` skips the fields that do not shape the body (for :func:`newsbot.api.main_text`);
     ``misses`` receives the outlet profile's fields that matched nothing on the page."""
     try:
         return extract_page(

@@ -475,7 +475,7 @@ def generic_related(
     registry: Registry | None = None,
     html: str | None = None,
 ) -> RelatedResult:
-    """Related links found by the heading/label rules of :mod:`vocab`."""
+    """Related links found by the heading/label rules of :mod:`newsbot.vocabulary.labels`."""
     result = RelatedResult()
     if (
         html is not None

@@ -16,7 +16,7 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, DownloadCancelledError
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, UsageError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -32,6 +32,7 @@ from newsbot.discovery import (
     listing_article_links,
     next_page_links,
 )
+from newsbot.errors import ConfigError
 from newsbot.extract import ExtractionError, extract_article
 from newsbot.extract.pool import ExtractionPool
 from newsbot.extract.profiles import profile_for, use_profiles
@@ -118,12 +119,18 @@ class BnWorldSpider(scrapy.Spider):
             found = {url: self.registry.by_url(url) for url in self._start_url_arg}
             unknown = [url for url, outlet in found.items() if outlet is None]
             if unknown:
-                raise ValueError(f"start_urls outside every registered outlet: {unknown}")
+                raise UsageError(f"-a start_urls outside every registered outlet: {unknown}")
             self.selected = sorted({o for o in found.values() if o}, key=lambda o: o.id)
         else:
             ids = self._outlet_arg or _split_arg(conf.getlist(settings, "NEWSBOT_OUTLETS"))
             if ids:
-                self.selected = self.registry.select(ids)
+                try:
+                    self.selected = self.registry.select(ids)
+                except KeyError as exc:
+                    # a wrong -a argument is a bad command line; a wrong setting, bad settings
+                    if self._outlet_arg:
+                        raise UsageError(f"-a outlets: {exc.args[0]}") from None
+                    raise ConfigError(f"NEWSBOT_OUTLETS: {exc.args[0]}") from None
             else:
                 self.selected = [o for o in self.registry if o.status == "listed"]
         self.outlet_ids = {o.id for o in self.selected}
