@@ -4,6 +4,7 @@ caught end to end."""
 from __future__ import annotations
 
 import json
+import socket
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from newsbot.exitcodes import ExitCode
-from newsbot.extensions.canary import CanaryExtension, compare
+from newsbot.extensions.canary import CanaryExtension, compare, unreachable_alert
 from newsbot.sampleweb import expected
 from newsbot.sampleweb.server import serve
 from newsbot.state import OutletRun, RunRecord, SQLiteStateStore
@@ -251,3 +252,24 @@ def test_an_outlet_quiet_for_longer_than_the_limit_is_reported(quiet: dict[str, 
     (alert,) = summary["canary"]["alerts"]
     assert (alert["outlet_id"], alert["kind"], alert["baseline"]) == (OUTLET_QUIET, "stale", 48)
     assert alert["current"] >= 72
+
+
+def test_a_run_where_no_page_answered_is_unreachable() -> None:
+    assert unreachable_alert({"downloader/request_count": 12}).kind == "unreachable"
+    assert unreachable_alert({"downloader/request_count": 12,
+                              "downloader/response_count": 1}) is None
+    assert unreachable_alert({}) is None  # nothing asked: nothing to say
+
+
+def test_a_first_run_that_reaches_nothing_does_not_exit_0(tmp_path: Any) -> None:
+    """Every request refused (the sample web's address is a closed port): no history, and still
+    the canary trips and the run exits 5, every page a counted fetch error."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    proc = run(tmp_path, env_for(f"http://127.0.0.1:{closed}"), "prothomalo")
+    assert proc.returncode == ExitCode.CANARY_TRIPPED, why(proc)
+    summary = json.loads((tmp_path / ".newsbot" / "last-run.json").read_text(encoding="utf-8"))
+    assert [a["kind"] for a in summary["canary"]["alerts"]] == ["unreachable"]
+    assert summary["stats"].get("downloader/response_count", 0) == 0
+    assert summary["stats"]["downloader/request_count"] > 0

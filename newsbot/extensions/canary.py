@@ -21,6 +21,10 @@ the canary when
   ``NEWSBOT_CANARY_PROFILE_FIELDS`` matched nothing (the extractor fell back, so the articles
   may look fine: the site was redesigned and its profile needs a new version).
 
+Without any history, a run whose requests all failed — not one page answered: the network, DNS
+or a firewall in front of the crawler — trips it too (``unreachable``, outlet ``*``): a first run
+from a machine that cannot reach the web must not exit 0 with an empty feed.
+
 An outlet whose article pages were all skipped as already delivered is a quiet outlet, not a
 broken one: only the ``stale`` rule speaks of it, and only once the quiet lasts.
 
@@ -66,7 +70,7 @@ class Alert:
     """One canary finding."""
 
     outlet_id: str
-    kind: str  # "zero_articles" | "coverage_drop" | "stale" | "profile_miss"
+    kind: str  # "zero_articles" | "coverage_drop" | "stale" | "profile_miss" | "unreachable"
     field: str | None
     baseline: float
     current: float
@@ -243,6 +247,17 @@ def profile_alerts(
     return alerts
 
 
+def unreachable_alert(stats: dict[str, Any]) -> Alert | None:
+    """The ``unreachable`` alert when the run sent requests and not one was answered (every
+    download failed: connection refused, DNS, time-outs), else None."""
+    requests = int(stats.get("downloader/request_count", 0))
+    if not requests or int(stats.get("downloader/response_count", 0)):
+        return None
+    return Alert("*", "unreachable", None, 0.0, 0.0,
+                 f"no page answered: all {requests} requests failed (network, DNS, or the "
+                 "crawler blocked?)")
+
+
 def _quiet_hours(
     run: OutletRun,
     newest: Callable[[str], datetime | None] | None,
@@ -416,6 +431,9 @@ class CanaryExtension:
             record = current.setdefault(alert.outlet_id,
                                         OutletRun(alert.outlet_id, found=0, parsed=0))
             record.tripped = True
+        unreachable = unreachable_alert(self.crawler.stats.get_stats())
+        if unreachable is not None:
+            alerts.append(unreachable)
         for alert in alerts:
             logger.warning("Canary: %s", alert.message)
         self.report = CanaryReport(
