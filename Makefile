@@ -51,8 +51,13 @@ bench-warc: $(VENV)/.runtime-installed
 deliver: $(VENV)/.runtime-installed
 	$(BIN)/python -m newsbot deliver
 
-# Forget what earlier runs delivered and learned (state, learned templates); feeds stay.
+# Forget what earlier runs delivered and learned (state, learned templates); feeds stay. Refused
+# while the spool holds a feed not yet stored (deliver it first: `make deliver`).
 clean-state:
+	@if ls .newsbot/spool/*.json >/dev/null 2>&1; then \
+	  echo "clean-state: .newsbot/spool holds feeds not yet delivered; run 'make deliver' first" >&2; \
+	  exit 1; \
+	fi
 	rm -rf .newsbot
 
 # Crawl throughput, re-run cost (and, with BENCH_CRAWL_ARGS=--memory, peak RSS at 5k/50k pages).
